@@ -1,0 +1,161 @@
+//! Accounts (citizens, organisations, officials, administrators) and their roles per agency.
+
+use sqlx::AssertSqlSafe;
+
+use crate::{Db, StoreResult, password, time};
+
+/// An account as stored (without its password hash).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Account {
+    pub id: i64,
+    /// `citizen`, `organisation`, `official` or `admin`.
+    pub kind: String,
+    pub full_name: String,
+    pub citizen_id: Option<String>,
+    pub tax_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The fields of a new account.
+#[derive(Clone, Debug, Default)]
+pub struct AccountInput<'a> {
+    pub kind: &'a str,
+    pub full_name: &'a str,
+    pub citizen_id: Option<&'a str>,
+    pub tax_code: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub password: Option<&'a str>,
+}
+
+/// A role held in an agency (`agency_id` is `None` for system-wide roles).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct RoleGrant {
+    pub role: String,
+    pub agency_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, kind, full_name, citizen_id, tax_code, email, phone";
+
+impl Db {
+    /// Creates an account; the password, if any, is stored as an argon2id hash.
+    pub async fn create_account(&self, input: &AccountInput<'_>) -> StoreResult<Account> {
+        let hash = input.password.map(password::hash_password).transpose()?;
+        let now = time::now_micros();
+        Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
+            "INSERT INTO account (kind, full_name, citizen_id, tax_code, email, phone, password_hash, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+        )))
+        .bind(input.kind)
+        .bind(input.full_name)
+        .bind(input.citizen_id)
+        .bind(input.tax_code)
+        .bind(input.email)
+        .bind(input.phone)
+        .bind(hash)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
+        Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account WHERE email = $1"
+        )))
+        .bind(email)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn account_by_citizen_id(&self, citizen_id: &str) -> StoreResult<Option<Account>> {
+        Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account WHERE citizen_id = $1"
+        )))
+        .bind(citizen_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Checks a password against the stored hash (false for accounts without one).
+    pub async fn check_password(&self, account_id: i64, candidate: &str) -> StoreResult<bool> {
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM account WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten();
+        Ok(hash.is_some_and(|h| password::verify_password(candidate, &h)))
+    }
+
+    /// Grants a role; granting it again is a no-op.
+    pub async fn grant_role(
+        &self,
+        account_id: i64,
+        agency_id: Option<i64>,
+        role: &str,
+    ) -> StoreResult<()> {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM role_grant WHERE account_id = $1 AND role = $2 \
+             AND (agency_id = $3 OR (agency_id IS NULL AND $3 IS NULL))",
+        )
+        .bind(account_id)
+        .bind(role)
+        .bind(agency_id)
+        .fetch_one(self.pool())
+        .await?;
+        if exists == 0 {
+            sqlx::query("INSERT INTO role_grant (account_id, agency_id, role, granted_at) VALUES ($1, $2, $3, $4)")
+                .bind(account_id)
+                .bind(agency_id)
+                .bind(role)
+                .bind(time::now_micros())
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn roles_of(&self, account_id: i64) -> StoreResult<Vec<RoleGrant>> {
+        Ok(sqlx::query_as::<_, RoleGrant>(
+            "SELECT role, agency_id FROM role_grant WHERE account_id = $1 ORDER BY role, agency_id",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn count_accounts(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM account")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
+
+impl Db {
+    /// Records that `person_id` represents the organisation account `organisation_id`.
+    pub async fn grant_representative(
+        &self,
+        person_id: i64,
+        organisation_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO representative (organisation_id, person_id, since) VALUES ($1, $2, $3) \
+             ON CONFLICT (organisation_id, person_id) DO NOTHING",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .bind(time::now_micros())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Organisation accounts a person represents.
+    pub async fn represented_by(&self, person_id: i64) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT organisation_id FROM representative WHERE person_id = $1 ORDER BY organisation_id")
+            .bind(person_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+}

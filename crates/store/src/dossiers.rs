@@ -1,0 +1,295 @@
+//! Dossiers and their append-only, hash-chained history.
+//!
+//! The `dossier` row is the current state; every change appends a `dossier_event` in
+//! the same transaction. Each event stores the hash of its predecessor and its own
+//! hash over all its fields, so editing, deleting or reordering history is detectable by
+//! [`Db::verify_dossier_chain`] (and the database refuses edits to the table outright).
+
+use sha2::{Digest, Sha256};
+use sqlx::{Any, AssertSqlSafe, Transaction};
+
+use crate::{Db, StoreError, StoreResult, time};
+
+/// The `prev_hash` of a dossier's first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A dossier's current state.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Dossier {
+    pub id: i64,
+    pub code: String,
+    pub procedure_version_id: i64,
+    pub agency_id: i64,
+    pub applicant_id: Option<i64>,
+    pub channel: String,
+    pub state: String,
+    pub form_data: String,
+    pub priority: i64,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub version: i64,
+}
+
+/// One entry of a dossier's history.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct DossierEvent {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub note: String,
+    pub data: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A new dossier, with the event that creates it.
+#[derive(Clone, Debug)]
+pub struct NewDossier<'a> {
+    pub code: &'a str,
+    pub procedure_version_id: i64,
+    pub agency_id: i64,
+    pub applicant_id: Option<i64>,
+    pub channel: &'a str,
+    pub state: &'a str,
+    pub form_data: &'a str,
+    pub priority: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+}
+
+/// A change to a dossier: who did what, to which state.
+#[derive(Clone, Debug)]
+pub struct EventInput<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub to_state: &'a str,
+    pub note: &'a str,
+    /// Structured details of the action, as JSON.
+    pub data: &'a str,
+}
+
+/// Where a chain is broken, if it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainVerdict {
+    Intact { events: usize },
+    Broken { seq: i64, reason: String },
+}
+
+const DOSSIER_COLUMNS: &str = "id, code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
+     priority, received_at, due_at, version";
+const EVENT_COLUMNS: &str =
+    "id, dossier_id, seq, at, actor_id, action, from_state, to_state, note, data, prev_hash, hash";
+
+/// The hash of an event: SHA-256 over its predecessor's hash and every field, each
+/// field length-prefixed so no two different events can serialise alike.
+pub fn event_hash(event: &DossierEvent) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_be_bytes());
+        hasher.update(bytes);
+    };
+    field(event.prev_hash.as_bytes());
+    field(&event.dossier_id.to_be_bytes());
+    field(&event.seq.to_be_bytes());
+    field(&event.at.to_be_bytes());
+    field(
+        event
+            .actor_id
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(event.action.as_bytes());
+    field(event.from_state.as_deref().unwrap_or("").as_bytes());
+    field(event.to_state.as_bytes());
+    field(event.note.as_bytes());
+    field(event.data.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Checks a dossier's events (in `seq` order) link up and hash correctly.
+pub fn verify_chain(events: &[DossierEvent]) -> ChainVerdict {
+    let mut prev = GENESIS_HASH.to_string();
+    for (i, event) in events.iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if event.seq != expected_seq {
+            return ChainVerdict::Broken {
+                seq: event.seq,
+                reason: format!("expected event {expected_seq}, found {}", event.seq),
+            };
+        }
+        if event.prev_hash != prev {
+            return ChainVerdict::Broken {
+                seq: event.seq,
+                reason: "does not point to the previous event's hash".into(),
+            };
+        }
+        if event_hash(event) != event.hash {
+            return ChainVerdict::Broken {
+                seq: event.seq,
+                reason: "content does not match its hash".into(),
+            };
+        }
+        prev = event.hash.clone();
+    }
+    ChainVerdict::Intact {
+        events: events.len(),
+    }
+}
+
+impl Db {
+    /// Creates a dossier and its first event in one transaction.
+    pub async fn create_dossier(
+        &self,
+        new: &NewDossier<'_>,
+    ) -> StoreResult<(Dossier, DossierEvent)> {
+        let now = time::now_micros();
+        let mut tx = self.pool().begin().await?;
+        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+            "INSERT INTO dossier (code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
+             priority, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) \
+             RETURNING {DOSSIER_COLUMNS}"
+        )))
+        .bind(new.code)
+        .bind(new.procedure_version_id)
+        .bind(new.agency_id)
+        .bind(new.applicant_id)
+        .bind(new.channel)
+        .bind(new.state)
+        .bind(new.form_data)
+        .bind(new.priority)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            e if e.is_unique_violation() => StoreError::Conflict(format!("dossier code {} exists", new.code)),
+            e => e,
+        })?;
+        let event = EventInput {
+            actor_id: new.actor_id,
+            action: new.action,
+            to_state: new.state,
+            note: "",
+            data: "{}",
+        };
+        let event = insert_event(&mut tx, dossier.id, None, &event, now).await?;
+        tx.commit().await?;
+        Ok((dossier, event))
+    }
+
+    /// Moves a dossier to a new state and appends the event, if the dossier is still at
+    /// `expected_version` (otherwise: a conflict, nothing written).
+    pub async fn append_dossier_event(
+        &self,
+        dossier_id: i64,
+        expected_version: i64,
+        event: &EventInput<'_>,
+    ) -> StoreResult<(Dossier, DossierEvent)> {
+        let now = time::now_micros();
+        let mut tx = self.pool().begin().await?;
+        let from_state: Option<String> =
+            sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
+                .bind(dossier_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(from_state) = from_state else {
+            return Err(StoreError::NotFound { what: "dossier" });
+        };
+        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+            "UPDATE dossier SET state = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND version = $4 RETURNING {DOSSIER_COLUMNS}"
+        )))
+        .bind(event.to_state)
+        .bind(now)
+        .bind(dossier_id)
+        .bind(expected_version)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::Conflict("the dossier was changed by someone else".into()))?;
+        let event = insert_event(&mut tx, dossier_id, Some(&from_state), event, now).await?;
+        tx.commit().await?;
+        Ok((dossier, event))
+    }
+
+    pub async fn dossier(&self, id: i64) -> StoreResult<Dossier> {
+        sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+            "SELECT {DOSSIER_COLUMNS} FROM dossier WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound { what: "dossier" })
+    }
+
+    /// A dossier's history, oldest first.
+    pub async fn dossier_events(&self, dossier_id: i64) -> StoreResult<Vec<DossierEvent>> {
+        Ok(sqlx::query_as::<_, DossierEvent>(AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM dossier_event WHERE dossier_id = $1 ORDER BY seq"
+        )))
+        .bind(dossier_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Re-reads a dossier's history and checks its hash chain.
+    pub async fn verify_dossier_chain(&self, dossier_id: i64) -> StoreResult<ChainVerdict> {
+        Ok(verify_chain(&self.dossier_events(dossier_id).await?))
+    }
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'_, Any>,
+    dossier_id: i64,
+    from_state: Option<&str>,
+    input: &EventInput<'_>,
+    now: i64,
+) -> StoreResult<DossierEvent> {
+    let last: Option<(i64, String)> = sqlx::query_as(
+        "SELECT seq, hash FROM dossier_event WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(dossier_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    let mut event = DossierEvent {
+        id: 0,
+        dossier_id,
+        seq,
+        at: now,
+        actor_id: input.actor_id,
+        action: input.action.to_string(),
+        from_state: from_state.map(str::to_string),
+        to_state: input.to_state.to_string(),
+        note: input.note.to_string(),
+        data: input.data.to_string(),
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = event_hash(&event);
+    event.id = sqlx::query_scalar(
+        "INSERT INTO dossier_event (dossier_id, seq, at, actor_id, action, from_state, to_state, note, data, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(event.dossier_id)
+    .bind(event.seq)
+    .bind(event.at)
+    .bind(event.actor_id)
+    .bind(&event.action)
+    .bind(&event.from_state)
+    .bind(&event.to_state)
+    .bind(&event.note)
+    .bind(&event.data)
+    .bind(&event.prev_hash)
+    .bind(&event.hash)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(event)
+}

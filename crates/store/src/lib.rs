@@ -1,0 +1,39 @@
+//! motcua storage: one code path over SQLite or PostgreSQL (sqlx `Any` driver), the
+//! repositories that speak SQL, the outbox, and file storage (local directory or S3).
+
+pub mod accounts;
+pub mod admin_units;
+pub mod agencies;
+mod db;
+pub mod demo;
+pub mod dossiers;
+mod error;
+pub mod files;
+pub mod meta;
+mod migrate;
+pub mod outbox;
+pub mod password;
+pub mod procedures;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod time;
+
+pub use db::{Backend, Db, DbOptions};
+pub use error::{StoreError, StoreResult};
+pub use files::{FileRecord, FileStore, StorageConfig};
+
+/// Everything persistent: the database and the file storage.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: Db,
+    pub files: FileStore,
+}
+
+impl Store {
+    /// Connects to both parts; does not migrate (call [`Db::migrate`]).
+    pub async fn open(db: DbOptions, files: StorageConfig) -> StoreResult<Self> {
+        let db = Db::connect(&db).await?;
+        let files = FileStore::open(&files)?;
+        Ok(Self { db, files })
+    }
+}
