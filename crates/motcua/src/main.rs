@@ -1,1 +1,131 @@
-fn main() {}
+//! The `motcua` binary.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use motcua::cli::{Cli, Command, ImportCommand, ServeArgs};
+use motcua::config::Config;
+use motcua::{logging, startup};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = match Config::load(cli.config.as_deref(), &|name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
+    logging::init(config.log_format, &config.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
+    match cli.command {
+        None => serve(cli.serve, config).await,
+        Some(Command::Serve(args)) => serve(args, config).await,
+        Some(Command::Migrate) => {
+            let store = startup::open_store(&config).await?;
+            let applied = store.db.migrate().await?;
+            if applied.is_empty() {
+                println!(
+                    "database is up to date (migration {})",
+                    store.db.latest_migration()
+                );
+            } else {
+                println!("applied migrations: {applied:?}");
+            }
+            Ok(())
+        }
+        Some(Command::Import(ImportCommand::AdminUnits { file })) => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+            let store = startup::open_store(&config).await?;
+            store.db.migrate().await?;
+            let r = startup::import_admin_units(&store, &json)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!(
+                "imported {} provinces and {} communes: {} added, {} renamed, {} moved, {} superseded, {} restored",
+                r.provinces, r.communes, r.added, r.renamed, r.moved, r.superseded, r.restored
+            );
+            Ok(())
+        }
+        Some(Command::Demo) => {
+            config.demo = false;
+            let store = startup::open_store(&config).await?;
+            startup::prepare(&store, &config).await?;
+            let sign_ins = store.db.load_demo().await?;
+            println!("demo data loaded");
+            print_sign_ins(&sign_ins);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs, mut config: Config) -> anyhow::Result<()> {
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(listen) = args.metrics_listen {
+        config.metrics_listen = listen;
+    }
+    let store = startup::open_store(&config).await?;
+    let prepared = startup::prepare(&store, &config).await?;
+    if !prepared.migrations_applied.is_empty() {
+        tracing::info!(migrations = ?prepared.migrations_applied, "database migrated");
+    }
+    if prepared.admin_units_imported {
+        tracing::info!("administrative units of 2025 imported");
+    }
+    let running = startup::start(
+        store,
+        &config,
+        motcua_web::shutdown_signal(),
+        axum::Router::new(),
+    )
+    .await?;
+    println!("motcua is serving the portal at http://{}", running.addr);
+    println!("metrics at http://{}/metrics", running.metrics_addr);
+    if let Some(demo) = &prepared.demo {
+        if demo.fresh {
+            println!("demo data loaded into the new database");
+        }
+        print_sign_ins(&demo.sign_ins);
+    }
+    running.wait().await?;
+    println!("motcua stopped");
+    Ok(())
+}
+
+fn print_sign_ins(sign_ins: &[motcua_store::demo::DemoSignIn]) {
+    let Some(first) = sign_ins.first() else {
+        return;
+    };
+    println!(
+        "demo sign-ins (password {} for every account):",
+        first.password
+    );
+    for s in sign_ins {
+        println!("  {:<28} {}", s.role_label, s.sign_in);
+    }
+}

@@ -1,1 +1,69 @@
-//! placeholder
+//! motcua over HTTP: the portal and back-office pages, the JSON API, health checks and
+//! metrics. Handlers are thin: parse, authorize, call the store or the domain, render.
+
+mod assets;
+mod error;
+mod health;
+mod layers;
+pub mod metrics;
+mod pages;
+mod routes;
+mod serve;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use motcua_store::Store;
+
+pub use error::{AppError, FieldError};
+pub use routes::{RouteInfo, app, app_with, route_table};
+pub use serve::{serve, shutdown_signal};
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// A request taking longer is answered 408 and abandoned.
+    pub request_timeout: Duration,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Names this node in readiness probes written to shared storage.
+    pub node_id: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(30),
+            body_limit: 25 * 1024 * 1024,
+            node_id: "node".into(),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    config: WebConfig,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner { store, config }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+}

@@ -1,0 +1,380 @@
+//! The one typed configuration: defaults, then `motcua.toml` (or `--config FILE`), then
+//! `MOTCUA_*` environment variables (plus `DATABASE_URL` and `STORAGE_URL`), then
+//! command-line flags. Every key is documented in the README.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use motcua_store::{DbOptions, StorageConfig};
+use serde::Deserialize;
+
+/// A value that must never be printed (passwords, keys, URLs with credentials).
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("expected \"text\" or \"json\", found \"{other}\"")),
+        }
+    }
+}
+
+/// Everything motcua can be told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub metrics_listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Option<Secret>,
+    pub database_max_connections: u32,
+    pub storage_url: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<Secret>,
+    pub s3_allow_http: bool,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub demo: bool,
+    pub request_timeout_secs: u64,
+    pub max_body_mb: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 10,
+            storage_url: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            demo: true,
+            request_timeout_secs: 30,
+            max_body_mb: 25,
+        }
+    }
+}
+
+/// The file's view: every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<Secret>,
+    database_max_connections: Option<u32>,
+    storage_url: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<Secret>,
+    s3_allow_http: Option<bool>,
+    log_format: Option<LogFormat>,
+    log_level: Option<String>,
+    demo: Option<bool>,
+    request_timeout_secs: Option<u64>,
+    max_body_mb: Option<u64>,
+}
+
+/// A configuration problem, as one line naming where it is and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// The file read when no `--config` is given (if it exists).
+pub const DEFAULT_FILE: &str = "motcua.toml";
+
+impl Config {
+    /// Reads the file (the named one must exist; the default one may not) and the
+    /// environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = Config::default();
+        let (path, required) = match file {
+            Some(path) => (path.to_path_buf(), true),
+            None => (PathBuf::from(DEFAULT_FILE), false),
+        };
+        if required || path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
+            config.apply_file(parse_file(&path, &text)?);
+        }
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, file: FileConfig) {
+        macro_rules! take {
+            ($($key:ident),*) => { $( if let Some(v) = file.$key { self.$key = v; } )* };
+        }
+        macro_rules! take_opt {
+            ($($key:ident),*) => { $( if file.$key.is_some() { self.$key = file.$key; } )* };
+        }
+        take!(
+            listen,
+            metrics_listen,
+            data_dir,
+            database_max_connections,
+            s3_allow_http,
+            log_format,
+            log_level,
+            demo,
+            request_timeout_secs,
+            max_body_mb
+        );
+        take_opt!(
+            database_url,
+            storage_url,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key
+        );
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: FromStr>(name: &str, value: &str) -> Result<T, ConfigError>
+        where
+            T::Err: fmt::Display,
+        {
+            value.parse().map_err(|e| {
+                ConfigError(format!(
+                    "environment variable {name}: {e} (value \"{value}\")"
+                ))
+            })
+        }
+        macro_rules! from_env {
+            ($($key:ident),*) => { $(
+                let name = concat!("MOTCUA_", stringify!($key)).to_ascii_uppercase();
+                if let Some(value) = env(&name) { self.$key = parse(&name, &value)?; }
+            )* };
+        }
+        macro_rules! from_env_opt {
+            ($($key:ident),*) => { $(
+                let name = concat!("MOTCUA_", stringify!($key)).to_ascii_uppercase();
+                if let Some(value) = env(&name).filter(|v| !v.is_empty()) { self.$key = Some(parse(&name, &value)?); }
+            )* };
+        }
+        from_env!(
+            listen,
+            metrics_listen,
+            data_dir,
+            database_max_connections,
+            s3_allow_http,
+            log_format,
+            log_level,
+            demo,
+            request_timeout_secs,
+            max_body_mb
+        );
+        from_env_opt!(
+            database_url,
+            storage_url,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key
+        );
+        // The conventional unprefixed names win over the prefixed ones.
+        if let Some(url) = env("DATABASE_URL").filter(|v| !v.is_empty()) {
+            self.database_url = Some(Secret(url));
+        }
+        if let Some(url) = env("STORAGE_URL").filter(|v| !v.is_empty()) {
+            self.storage_url = Some(url);
+        }
+        Ok(())
+    }
+
+    pub fn db_options(&self) -> DbOptions {
+        DbOptions {
+            url: self.database_url.as_ref().map(|s| s.expose().to_string()),
+            max_connections: self.database_max_connections,
+            ..DbOptions::sqlite_in(&self.data_dir)
+        }
+    }
+
+    pub fn storage(&self) -> StorageConfig {
+        StorageConfig {
+            url: self.storage_url.clone(),
+            data_dir: self.data_dir.clone(),
+            s3_endpoint: self.s3_endpoint.clone(),
+            s3_region: self.s3_region.clone(),
+            s3_access_key_id: self.s3_access_key_id.clone(),
+            s3_secret_access_key: self
+                .s3_secret_access_key
+                .as_ref()
+                .map(|s| s.expose().to_string()),
+            s3_allow_http: self.s3_allow_http,
+        }
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+/// Parses the TOML text; the error names the file, the line, the key and the problem.
+fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e.span().map(|span| line_of(text, span.start));
+        let message = e.message().replace('\n', " ");
+        match line {
+            Some(line) => ConfigError(format!(
+                "{}: line {line}: {}",
+                path.display(),
+                message.trim()
+            )),
+            None => ConfigError(format!("{}: {}", path.display(), message.trim())),
+        }
+    })?;
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let key = e.path().to_string();
+        let message = e.inner().to_string().replace('\n', " ");
+        if key == "." || key.is_empty() {
+            ConfigError(format!("{}: {}", path.display(), message.trim()))
+        } else {
+            ConfigError(format!(
+                "{}: key `{key}`: {}",
+                path.display(),
+                message.trim()
+            ))
+        }
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load_with(toml: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("motcua.toml");
+        std::fs::write(&path, toml).unwrap();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(Some(&path), &|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let config = load_with(
+            "listen = \"0.0.0.0:8000\"\nlog_format = \"json\"\ndemo = false\n",
+            &[
+                ("MOTCUA_LISTEN", "127.0.0.1:9000"),
+                ("MOTCUA_MAX_BODY_MB", "5"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(!config.demo);
+        assert_eq!(config.max_body_mb, 5);
+        assert_eq!(config.metrics_listen, Config::default().metrics_listen);
+    }
+
+    #[test]
+    fn errors_name_the_file_the_key_and_the_problem_on_one_line() {
+        let err = load_with("listen = \"not an address\"\n", &[])
+            .unwrap_err()
+            .0;
+        assert!(
+            err.contains("motcua.toml: key `listen`: invalid socket address"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'));
+        let err = load_with("lisen = \"127.0.0.1:1\"\n", &[]).unwrap_err().0;
+        assert!(err.contains("unknown field `lisen`"), "{err}");
+        let err = load_with("demo = true\nlisten = [\n", &[]).unwrap_err().0;
+        assert!(err.contains("motcua.toml: line 2"), "{err}");
+        assert!(!err.contains('\n'));
+        let err = load_with("demo = \"yes\"\n", &[]).unwrap_err().0;
+        assert!(err.contains("key `demo`: invalid type"), "{err}");
+        let err = load_with("", &[("MOTCUA_METRICS_LISTEN", "x")])
+            .unwrap_err()
+            .0;
+        assert!(
+            err.starts_with("environment variable MOTCUA_METRICS_LISTEN:"),
+            "{err}"
+        );
+        let err = Config::load(Some(Path::new("/nonexistent/motcua.toml")), &|_| None)
+            .unwrap_err()
+            .0;
+        assert!(
+            err.starts_with("/nonexistent/motcua.toml: cannot read"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config = load_with(
+            "s3_secret_access_key = \"hunter2\"\n",
+            &[("DATABASE_URL", "postgres://app:pa55word@db/motcua")],
+        )
+        .unwrap();
+        let printed = format!(
+            "{config:?} {:?} {:?}",
+            config.db_options(),
+            config.storage()
+        );
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("pa55word"), "{printed}");
+        assert_eq!(
+            config.database_url.unwrap().expose(),
+            "postgres://app:pa55word@db/motcua"
+        );
+    }
+}

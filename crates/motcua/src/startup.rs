@@ -1,0 +1,161 @@
+//! Start-up: open storage, migrate, import the administrative units and demo data on a
+//! new database, then serve the portal and the metrics on their own listeners.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use motcua_store::admin_units;
+use motcua_store::demo::{self, DemoSignIn};
+use motcua_store::{Store, StoreResult};
+use motcua_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+
+/// The administrative units of 2025, shipped with the binary.
+pub const ADMIN_UNITS_2025: &str = include_str!("../../../data/admin-units-2025.json");
+
+/// What start-up did to the data.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub migrations_applied: Vec<i64>,
+    pub admin_units_imported: bool,
+    /// Set when demo data is present; `fresh` when it was loaded by this start.
+    pub demo: Option<DemoSignIns>,
+}
+
+#[derive(Debug)]
+pub struct DemoSignIns {
+    pub fresh: bool,
+    pub sign_ins: Vec<DemoSignIn>,
+}
+
+/// Opens the store and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    tracing::debug!(?config, "configuration");
+    let store = Store::open(config.db_options(), config.storage())
+        .await
+        .context("cannot open storage")?;
+    Ok(store)
+}
+
+/// Migrates, and on an empty database imports the administrative units and (unless
+/// disabled) the demo data. Idempotent.
+pub async fn prepare(store: &Store, config: &Config) -> anyhow::Result<Prepared> {
+    let mut prepared = Prepared {
+        migrations_applied: store
+            .db
+            .migrate()
+            .await
+            .context("cannot migrate the database")?,
+        ..Prepared::default()
+    };
+    if store.db.count_current_units("province").await? == 0 {
+        import_admin_units(store, ADMIN_UNITS_2025).await?;
+        prepared.admin_units_imported = true;
+    }
+    if config.demo && store.db.is_empty().await? {
+        let sign_ins = store
+            .db
+            .load_demo()
+            .await
+            .context("cannot load demo data")?;
+        prepared.demo = Some(DemoSignIns {
+            fresh: true,
+            sign_ins,
+        });
+    } else if store.db.meta_get(demo::DEMO_LOADED_KEY).await?.is_some() {
+        prepared.demo = Some(DemoSignIns {
+            fresh: false,
+            sign_ins: demo::demo_sign_ins()?,
+        });
+    }
+    Ok(prepared)
+}
+
+/// Imports a list of administrative units (the format of `data/admin-units-2025.json`).
+pub async fn import_admin_units(
+    store: &Store,
+    json: &str,
+) -> StoreResult<admin_units::ImportReport> {
+    let list = admin_units::parse_list(json)?;
+    store.db.import_admin_units(&list).await
+}
+
+/// A running portal.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub metrics_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Asks both servers to stop, waits for requests in flight, and returns.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.map_err(std::io::Error::other)?
+    }
+
+    /// Waits until the servers stop on their own (after a shutdown signal).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Binds both listeners and serves until `shutdown` completes or [`Running::shutdown`]
+/// is called. `extra` routes run through the full middleware stack (tests use them for
+/// slow or failing handlers).
+pub async fn start(
+    store: Store,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    extra: axum::Router<AppState>,
+) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let metrics_listener = TcpListener::bind(config.metrics_listen)
+        .await
+        .with_context(|| format!("cannot listen on {} for metrics", config.metrics_listen))?;
+    let addr = listener.local_addr()?;
+    let metrics_addr = metrics_listener.local_addr()?;
+    let state = AppState::new(
+        store,
+        WebConfig {
+            request_timeout: config.request_timeout(),
+            body_limit: usize::try_from(config.max_body_mb.saturating_mul(1024 * 1024))
+                .unwrap_or(usize::MAX),
+            node_id: format!("{}-{}", addr.port(), std::process::id()),
+        },
+    );
+    let app = motcua_web::app_with(state.clone(), extra);
+    let metrics = motcua_web::metrics::metrics_app(state);
+
+    let (stop, mut stopped) = watch::channel(false);
+    let mut stopped_metrics = stop.subscribe();
+    let stop_on_signal = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_on_signal.send(true);
+    });
+    let task = tokio::spawn(async move {
+        let portal = motcua_web::serve(listener, app, async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        });
+        let metrics = motcua_web::serve(metrics_listener, metrics, async move {
+            let _ = stopped_metrics.wait_for(|s| *s).await;
+        });
+        let (portal, metrics) = tokio::join!(portal, metrics);
+        portal.and(metrics)
+    });
+    Ok(Running {
+        addr,
+        metrics_addr,
+        stop,
+        task,
+    })
+}

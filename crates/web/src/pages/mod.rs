@@ -1,0 +1,20 @@
+//! Server-rendered pages (askama templates in `templates/`).
+
+pub mod home;
+
+use crate::assets;
+
+/// What the base layout needs from every page.
+pub struct Layout {
+    pub title: String,
+    pub stylesheet: &'static str,
+}
+
+impl Layout {
+    pub fn new(title: &str) -> Self {
+        Self {
+            title: title.to_string(),
+            stylesheet: assets::stylesheet_path(),
+        }
+    }
+}
