@@ -12,8 +12,7 @@ use clap::{Args, Parser, Subcommand};
     about = "motcua: online public services portal and one-stop back office",
     long_about = "motcua: online public services portal and one-stop back office.\n\n\
         Without a command, `motcua` serves the portal (same as `motcua serve`).\n\
-        Configuration: motcua.toml (or --config FILE), then MOTCUA_* environment variables, then flags.",
-    args_conflicts_with_subcommands = true
+        Configuration: motcua.toml (or --config FILE), then MOTCUA_* environment variables, then flags."
 )]
 pub struct Cli {
     /// Configuration file [default: ./motcua.toml if it exists]
@@ -29,6 +28,14 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The serve flags given before a command other than `serve` make no sense.
+    pub fn misplaced_serve_flags(&self) -> bool {
+        let top_level = self.serve.listen.is_some() || self.serve.metrics_listen.is_some();
+        top_level && !matches!(self.command, None | Some(Command::Serve(_)))
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,8 +7,21 @@ use motcua::cli::{Cli, Command, ImportCommand, ServeArgs};
 use motcua::config::Config;
 use motcua::{logging, startup};
 
+/// Prints a line to standard output; a closed pipe (the reader went away) is not a
+/// reason to crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.misplaced_serve_flags() {
+        eprintln!("error: --listen and --metrics-listen belong to `motcua serve`");
+        return ExitCode::from(2);
+    }
     let mut config = match Config::load(cli.config.as_deref(), &|name| std::env::var(name).ok()) {
         Ok(config) => config,
         Err(e) => {
@@ -47,12 +60,12 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             let store = startup::open_store(&config).await?;
             let applied = store.db.migrate().await?;
             if applied.is_empty() {
-                println!(
+                say!(
                     "database is up to date (migration {})",
                     store.db.latest_migration()
                 );
             } else {
-                println!("applied migrations: {applied:?}");
+                say!("applied migrations: {applied:?}");
             }
             Ok(())
         }
@@ -64,9 +77,15 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             let r = startup::import_admin_units(&store, &json)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!(
+            say!(
                 "imported {} provinces and {} communes: {} added, {} renamed, {} moved, {} superseded, {} restored",
-                r.provinces, r.communes, r.added, r.renamed, r.moved, r.superseded, r.restored
+                r.provinces,
+                r.communes,
+                r.added,
+                r.renamed,
+                r.moved,
+                r.superseded,
+                r.restored
             );
             Ok(())
         }
@@ -75,7 +94,7 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             let store = startup::open_store(&config).await?;
             startup::prepare(&store, &config).await?;
             let sign_ins = store.db.load_demo().await?;
-            println!("demo data loaded");
+            say!("demo data loaded");
             print_sign_ins(&sign_ins);
             Ok(())
         }
@@ -104,16 +123,16 @@ async fn serve(args: ServeArgs, mut config: Config) -> anyhow::Result<()> {
         axum::Router::new(),
     )
     .await?;
-    println!("motcua is serving the portal at http://{}", running.addr);
-    println!("metrics at http://{}/metrics", running.metrics_addr);
+    say!("motcua is serving the portal at http://{}", running.addr);
+    say!("metrics at http://{}/metrics", running.metrics_addr);
     if let Some(demo) = &prepared.demo {
         if demo.fresh {
-            println!("demo data loaded into the new database");
+            say!("demo data loaded into the new database");
         }
         print_sign_ins(&demo.sign_ins);
     }
     running.wait().await?;
-    println!("motcua stopped");
+    say!("motcua stopped");
     Ok(())
 }
 
@@ -121,11 +140,11 @@ fn print_sign_ins(sign_ins: &[motcua_store::demo::DemoSignIn]) {
     let Some(first) = sign_ins.first() else {
         return;
     };
-    println!(
+    say!(
         "demo sign-ins (password {} for every account):",
         first.password
     );
     for s in sign_ins {
-        println!("  {:<28} {}", s.role_label, s.sign_in);
+        say!("  {:<28} {}", s.role_label, s.sign_in);
     }
 }

@@ -1,0 +1,312 @@
+//! The `motcua` binary as an operator uses it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::backends;
+use motcua_store::testing::TestDatabase;
+
+const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+
+/// A command for the binary, isolated from the caller's MOTCUA_* settings.
+fn motcua(dir: &std::path::Path, db: Option<&TestDatabase>) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("STORAGE_URL");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MOTCUA_") {
+            command.env_remove(name);
+        }
+    }
+    if let Some(url) = db.and_then(|db| db.options.url.as_deref()) {
+        command.env("DATABASE_URL", url);
+    }
+    command
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_bad_config_file_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("listen = 8080\n", "key `listen`: invalid type"),
+        (
+            "listen = \"localhost\"\n",
+            "key `listen`: invalid socket address",
+        ),
+        ("demo = tru\n", "line 1"),
+        ("s3_region = \"x\"\nbogus = 1\n", "unknown field `bogus`"),
+    ];
+    for (toml, expected) in cases {
+        std::fs::write(dir.path().join("motcua.toml"), toml).unwrap();
+        for args in [&["serve"][..], &["migrate"], &[]] {
+            let output = motcua(dir.path(), None).args(args).output().unwrap();
+            let (_, stderr) = text(&output);
+            assert_eq!(output.status.code(), Some(2), "{toml:?} {args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert!(stderr.starts_with("error: motcua.toml: "), "{stderr}");
+            assert!(stderr.contains(expected), "{toml:?}: {stderr}");
+            assert!(!stderr.contains("panicked"));
+        }
+    }
+    // --config names another file; a missing one is an error too.
+    let output = motcua(dir.path(), None)
+        .args(["--config", "khong-co.toml", "migrate"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output)
+            .1
+            .starts_with("error: khong-co.toml: cannot read")
+    );
+    // So is a bad environment variable.
+    std::fs::remove_file(dir.path().join("motcua.toml")).unwrap();
+    let output = motcua(dir.path(), None)
+        .env("MOTCUA_LOG_FORMAT", "xml")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output)
+            .1
+            .contains("environment variable MOTCUA_LOG_FORMAT")
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["import", "--help"],
+        &["import", "admin-units", "--help"],
+        &["demo", "--help"],
+    ] {
+        let output = motcua(dir.path(), None).args(args).output().unwrap();
+        let (stdout, _) = text(&output);
+        assert!(output.status.success(), "{args:?}");
+        assert!(stdout.contains("Usage: motcua"), "{args:?}: {stdout}");
+        assert!(
+            stdout.contains("--config"),
+            "{args:?}: every command takes --config"
+        );
+    }
+    let serve = text(
+        &motcua(dir.path(), None)
+            .args(["serve", "--help"])
+            .output()
+            .unwrap(),
+    )
+    .0;
+    for flag in [
+        "--listen",
+        "--metrics-listen",
+        "--data-dir",
+        "MOTCUA_LISTEN",
+        "127.0.0.1:9464",
+    ] {
+        assert!(serve.contains(flag), "serve --help mentions {flag}");
+    }
+}
+
+#[tokio::test]
+async fn migrate_and_import_report_what_they_did() {
+    for backend in backends() {
+        let test = TestDatabase::new(backend).await;
+        let dir = test.data_dir.path();
+        let run = |args: &[&str]| {
+            let output = motcua(dir, Some(&test))
+                .args(args)
+                .args(["--data-dir", "data"])
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{args:?}: {:?}", text(&output));
+            text(&output).0
+        };
+        assert!(
+            run(&["migrate"]).contains("applied migrations: [1]"),
+            "{backend:?}"
+        );
+        assert!(run(&["migrate"]).contains("database is up to date"));
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/admin-units-2025.json"
+        );
+        let first = run(&["import", "admin-units", file]);
+        assert!(
+            first.contains("imported 34 provinces and 3321 communes: 3355 added"),
+            "{first}"
+        );
+        let second = run(&["import", "admin-units", file]);
+        assert!(
+            second.contains("0 added, 0 renamed, 0 moved, 0 superseded"),
+            "{second}"
+        );
+        let demo = run(&["demo"]);
+        assert!(
+            demo.contains("056090001234") && demo.contains("Demo@2026"),
+            "{demo}"
+        );
+
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "[{\"code\": 1}]").unwrap();
+        let output = motcua(dir, Some(&test))
+            .args(["--data-dir", "data", "import", "admin-units"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = text(&output).1;
+        assert!(
+            stderr.contains("bad.json") && stderr.contains("missing field"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+/// A `motcua serve` process, stopped with SIGTERM.
+struct Server {
+    child: Child,
+    stdout: Vec<String>,
+    _reader: BufReader<std::process::ChildStdout>,
+}
+
+fn spawn_serve(dir: &std::path::Path, db: &TestDatabase) -> (Server, String) {
+    let mut child = motcua(dir, Some(db))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            "data",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut url = None;
+    // Read the start-up report: the URL line, then the demo sign-ins that follow it.
+    while Instant::now() < deadline {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        let line = line.trim_end().to_string();
+        if let Some(u) = line.strip_prefix("motcua is serving the portal at ") {
+            url = Some(u.to_string());
+        }
+        let done = line.contains("admin@motcua.example");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let url = url.unwrap_or_else(|| panic!("no URL printed: {lines:?}"));
+    (
+        Server {
+            child,
+            stdout: lines,
+            _reader: reader,
+        },
+        url,
+    )
+}
+
+impl Server {
+    fn terminate(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn serve_starts_with_demo_data_and_restarts_idempotently() {
+    for backend in backends() {
+        let test = TestDatabase::new(backend).await;
+        let dir = test.data_dir.path();
+        let (server, url) = spawn_serve(dir, &test);
+        let printed = server.stdout.join("\n");
+        assert!(
+            printed.contains("demo data loaded into the new database"),
+            "{printed}"
+        );
+        assert!(printed.contains("password Demo@2026"));
+        for sign_in in [
+            "056090001234",
+            "tiepnhan@nhatrang.example",
+            "lanhdao@nhatrang.example",
+            "admin@motcua.example",
+        ] {
+            assert!(printed.contains(sign_in), "{sign_in} printed");
+        }
+        let home = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        assert!(home.contains("Cổng dịch vụ công"));
+        assert_eq!(
+            reqwest::get(format!("{url}/readyz"))
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let status = server.terminate();
+        assert!(
+            status.success(),
+            "{backend:?}: SIGTERM ends cleanly: {status:?}"
+        );
+
+        let db = if backend == motcua_store::Backend::Sqlite {
+            let mut options = test.options.clone();
+            options.data_dir = dir.join("data");
+            motcua_store::Db::connect(&options).await.unwrap()
+        } else {
+            test.connect().await
+        };
+        let counts = (
+            db.count_agencies().await.unwrap(),
+            db.count_accounts().await.unwrap(),
+        );
+
+        let (server, _) = spawn_serve(dir, &test);
+        let printed = server.stdout.join("\n");
+        assert!(
+            !printed.contains("demo data loaded into the new database"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("admin@motcua.example"),
+            "sign-ins are shown again"
+        );
+        assert!(server.terminate().success());
+        assert_eq!(
+            (
+                db.count_agencies().await.unwrap(),
+                db.count_accounts().await.unwrap()
+            ),
+            counts
+        );
+        assert_eq!(db.count_current_units("commune").await.unwrap(), 3321);
+    }
+}
