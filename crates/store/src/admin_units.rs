@@ -235,10 +235,13 @@ struct UnitInput<'a> {
     parent_id: Option<i64>,
 }
 
+/// `id, level, code, name, parent_id, superseded_at` of a stored unit.
+type UnitRow = (i64, String, i64, String, Option<i64>, Option<i64>);
+
 async fn load_existing(
     tx: &mut Transaction<'_, Any>,
 ) -> StoreResult<HashMap<(String, i64), Existing>> {
-    let rows: Vec<(i64, String, i64, String, Option<i64>, Option<i64>)> =
+    let rows: Vec<UnitRow> =
         sqlx::query_as("SELECT id, level, code, name, parent_id, superseded_at FROM admin_unit")
             .fetch_all(&mut **tx)
             .await?;

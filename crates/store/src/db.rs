@@ -112,15 +112,14 @@ impl Db {
         let sqlite_path = match backend {
             Backend::Sqlite => {
                 let path = sqlite_file(&url);
-                if let Some(parent) = path.as_ref().and_then(|p| p.parent()) {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent).map_err(|e| {
-                            StoreError::DatabaseUrl(format!(
-                                "cannot create {}: {e}",
-                                parent.display()
-                            ))
-                        })?;
-                    }
+                if let Some(parent) = path
+                    .as_ref()
+                    .and_then(|p| p.parent())
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::DatabaseUrl(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
                 path
             }

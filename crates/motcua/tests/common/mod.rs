@@ -8,6 +8,7 @@ use motcua::startup::{self, Prepared, Running};
 use motcua_store::Backend;
 use motcua_store::testing::TestDatabase;
 
+#[allow(unused_imports)]
 pub use motcua_store::testing::backends;
 
 pub struct TestApp {

@@ -1,0 +1,191 @@
+//! Browser tests: Debian's Chromium driven over WebDriver (chromedriver + fantoccini).
+//!
+//! Without Chromium they print that they were skipped; with MOTCUA_REQUIRE_BROWSER=1
+//! they fail instead. Screenshots are saved under `target/screenshots/`.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::TestApp;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// Flags Chromium needs on this kind of machine (sandboxless root, no network).
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+];
+
+fn find(candidates: &[&str]) -> Option<PathBuf> {
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .flat_map(|dir| candidates.iter().map(move |c| dir.join(c)))
+                .find(|p| p.is_file())
+        })
+}
+
+/// A chromedriver process and a browser session, cleaned up when dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Starts a browser with a viewport of `width` × `height`, or explains why not.
+async fn browser(width: u32, height: u32) -> Option<Browser> {
+    let required = std::env::var("MOTCUA_REQUIRE_BROWSER").as_deref() == Ok("1");
+    let driver_path = find(&["/usr/bin/chromedriver", "chromedriver"]);
+    let chromium_path = find(&["/usr/bin/chromium", "chromium", "chromium-browser"]);
+    let (Some(driver_path), Some(chromium_path)) = (driver_path, chromium_path) else {
+        assert!(
+            !required,
+            "MOTCUA_REQUIRE_BROWSER=1 but chromium or chromedriver is not installed"
+        );
+        eprintln!(
+            "skipped: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--window-size={width},{height}"));
+    args.push(format!("--user-data-dir={}", profile.path().display()));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": chromium_path, "args": args }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                fit_viewport(&client, width, height).await;
+                return Some(Browser {
+                    client,
+                    driver,
+                    _profile: profile,
+                });
+            }
+            Err(e) => {
+                last_error = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot start a browser session: {last_error:?}");
+}
+
+/// Resizes the window so that the page's viewport (not the window) is `width` × `height`.
+async fn fit_viewport(client: &Client, width: u32, height: u32) {
+    client.set_window_size(width, height).await.unwrap();
+    let inner = client
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    let extra = |i: usize, want: u32| {
+        want + want.saturating_sub(inner[i].as_u64().unwrap_or(u64::from(want)) as u32)
+    };
+    client
+        .set_window_size(extra(0, width), extra(1, height))
+        .await
+        .unwrap();
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[tokio::test]
+async fn home_page_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let client = &browser.client;
+    client.goto(&app.url("/")).await.unwrap();
+    let title = client.title().await.unwrap();
+    assert!(title.contains("Cổng dịch vụ công trực tuyến"), "{title}");
+
+    // The page fits the phone: no sideways scrolling, and the stylesheet applied.
+    let layout = client
+        .execute(
+            "return { width: document.documentElement.scrollWidth, viewport: window.innerWidth, \
+             header: getComputedStyle(document.querySelector('.site-header')).backgroundColor, \
+             h1: document.querySelector('h1').textContent };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(layout["viewport"], 360, "{layout}");
+    let height = client
+        .execute("return window.innerHeight;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(height, 740);
+    assert!(
+        layout["width"].as_u64().unwrap() <= 360,
+        "horizontal overflow: {layout}"
+    );
+    assert_eq!(
+        layout["header"], "rgb(11, 79, 138)",
+        "the stylesheet is applied (CSP allows it)"
+    );
+    assert!(layout["h1"].as_str().unwrap().contains("trực tuyến"));
+
+    let png = client.screenshot().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let path = screenshot_path("home-360x740.png");
+    std::fs::write(&path, &png).unwrap();
+    println!("screenshot: {}", path.display());
+
+    // The 404 page too.
+    client.goto(&app.url("/khong-co-trang-nay")).await.unwrap();
+    std::fs::write(
+        screenshot_path("404-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    browser.client.clone().close().await.unwrap();
+}
