@@ -197,8 +197,9 @@ fn spawn_serve(dir: &std::path::Path, db: &TestDatabase) -> (Server, String) {
             "--data-dir",
             "data",
         ])
+        .env("MOTCUA_LOG_FORMAT", "json")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap())
         .spawn()
         .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
@@ -262,8 +263,9 @@ async fn serve_starts_with_demo_data_and_restarts_idempotently() {
         ] {
             assert!(printed.contains(sign_in), "{sign_in} printed");
         }
-        let home = reqwest::get(&url).await.unwrap().text().await.unwrap();
-        assert!(home.contains("Cổng dịch vụ công"));
+        let home = reqwest::get(&url).await.unwrap();
+        let request_id = home.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert!(home.text().await.unwrap().contains("Cổng dịch vụ công"));
         assert_eq!(
             reqwest::get(format!("{url}/readyz"))
                 .await
@@ -275,6 +277,18 @@ async fn serve_starts_with_demo_data_and_restarts_idempotently() {
         assert!(
             status.success(),
             "{backend:?}: SIGTERM ends cleanly: {status:?}"
+        );
+        // Logs are JSON lines, and the request's line carries its id.
+        let log = std::fs::read_to_string(dir.join("serve.log")).unwrap();
+        let lines: Vec<serde_json::Value> = log
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["span"]["id"] == request_id.as_str() && l["status"] == 200),
+            "{log}"
         );
 
         let db = if backend == motcua_store::Backend::Sqlite {

@@ -118,6 +118,71 @@ async fn home_page_transfer_is_within_budget() {
     );
 }
 
+async fn invalid() -> Result<&'static str, motcua_web::AppError> {
+    Err(motcua_web::AppError::Validation(vec![
+        motcua_web::FieldError {
+            field: "so_cccd".into(),
+            message: "Số căn cước phải có đúng 12 chữ số".into(),
+        },
+    ]))
+}
+
+#[tokio::test]
+async fn validation_errors_name_each_field_in_vietnamese() {
+    let app = TestApp::start_with(
+        motcua_store::Backend::Sqlite,
+        |c| c,
+        axum::Router::new()
+            .route("/test/invalid", get(invalid))
+            .route("/api/v1/test/invalid", get(invalid)),
+    )
+    .await;
+    let api = reqwest::get(app.url("/api/v1/test/invalid")).await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation");
+    assert_eq!(body["error"]["fields"][0]["field"], "so_cccd");
+    assert_eq!(
+        body["error"]["fields"][0]["message"],
+        "Số căn cước phải có đúng 12 chữ số"
+    );
+    let page = reqwest::get(app.url("/test/invalid")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Thông tin chưa hợp lệ")
+            && html.contains("Số căn cước phải có đúng 12 chữ số")
+    );
+}
+
+#[tokio::test]
+async fn slow_requests_time_out_with_a_clear_page() {
+    let app = TestApp::start_with(
+        motcua_store::Backend::Sqlite,
+        |mut c| {
+            c.request_timeout_secs = 1;
+            c
+        },
+        axum::Router::new().route(
+            "/test/stuck",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "muộn"
+            }),
+        ),
+    )
+    .await;
+    let response = reqwest::get(app.url("/test/stuck")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Yêu cầu quá thời gian")
+    );
+}
+
 async fn boom() -> &'static str {
     panic!("secret internal detail")
 }

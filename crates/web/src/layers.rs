@@ -8,6 +8,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower::ServiceBuilder;
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -16,7 +17,8 @@ use tower_http::request_id::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::{AppState, WebConfig, error, metrics};
 
@@ -90,7 +92,8 @@ pub fn apply(routes: Router<AppState>, config: &WebConfig) -> Router<AppState> {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
-        }))
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds { prefix: rand_prefix() }))
 }
 
