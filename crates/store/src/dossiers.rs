@@ -165,11 +165,21 @@ impl Db {
         .bind(new.priority)
         .bind(now)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            e if e.is_unique_violation() => StoreError::Conflict(format!("dossier code {} exists", new.code)),
-            e => e,
-        })?;
+        .await;
+        let dossier = match dossier {
+            Ok(dossier) => dossier,
+            Err(e) => {
+                // Release the transaction's locks now rather than when the connection
+                // is next used.
+                tx.rollback().await?;
+                return Err(match StoreError::from(e) {
+                    e if e.is_unique_violation() => {
+                        StoreError::Conflict(format!("dossier code {} exists", new.code))
+                    }
+                    e => e,
+                });
+            }
+        };
         let event = EventInput {
             actor_id: new.actor_id,
             action: new.action,
@@ -198,6 +208,7 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
         let Some(from_state) = from_state else {
+            tx.rollback().await?;
             return Err(StoreError::NotFound { what: "dossier" });
         };
         let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
@@ -209,8 +220,13 @@ impl Db {
         .bind(dossier_id)
         .bind(expected_version)
         .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::Conflict("the dossier was changed by someone else".into()))?;
+        .await?;
+        let Some(dossier) = dossier else {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(
+                "the dossier was changed by someone else".into(),
+            ));
+        };
         let event = insert_event(&mut tx, dossier_id, Some(&from_state), event, now).await?;
         tx.commit().await?;
         Ok((dossier, event))

@@ -65,7 +65,11 @@ impl TestDatabase {
                     .expect("create test schema");
                 admin.close().await;
                 let separator = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+                // The application name tags this test's connections, so clean-up can
+                // end them even when a dropped transaction still holds locks.
+                let url = format!(
+                    "{base}{separator}options=-c%20search_path%3D{schema}&application_name={schema}"
+                );
                 Self {
                     options: DbOptions {
                         url: Some(url),
@@ -114,6 +118,15 @@ impl Drop for TestDatabase {
                 })
                 .await
                 .map_err(std::io::Error::other)?;
+                sqlx::query("SET lock_timeout = '10s'")
+                    .execute(admin.pool())
+                    .await
+                    .map_err(std::io::Error::other)?;
+                sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1")
+                    .bind(&schema)
+                    .execute(admin.pool())
+                    .await
+                    .map_err(std::io::Error::other)?;
                 sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
                     .execute(admin.pool())
                     .await

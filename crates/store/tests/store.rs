@@ -463,3 +463,27 @@ async fn outbox_claims_once_deduplicates_and_backs_off() {
         );
     }
 }
+
+/// A transaction abandoned while holding locks (here: leaked on purpose) must not keep
+/// a test database from being cleaned up.
+#[tokio::test]
+async fn test_databases_clean_up_despite_abandoned_transactions() {
+    for backend in backends() {
+        let (test, db) = seeded(backend).await;
+        let dossier = a_dossier(&db).await;
+        let mut tx = db.pool().begin().await.unwrap();
+        sqlx::query("UPDATE dossier SET priority = 2 WHERE id = $1")
+            .bind(dossier.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        std::mem::forget(tx);
+        let started = std::time::Instant::now();
+        drop(test);
+        // Below the clean-up's 10 s lock timeout: the leaked connection was ended, not waited out.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(8),
+            "{backend:?}"
+        );
+    }
+}
