@@ -49,6 +49,55 @@ pub enum Command {
     Import(ImportCommand),
     /// Load the demo data (agencies of one province, one account per role) and print the sign-ins
     Demo,
+    /// Working calendar: public holidays, lunar dates, legal deadlines
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Print the public holidays and days off of a year, one `YYYY-MM-DD name` per line
+    Holidays {
+        /// The year (1900–2199)
+        year: i32,
+        /// Use this agency's calendar (its office hours and own changes)
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
+    },
+    /// Print the lunar date of a solar date as D/M/YYYY, with " (nhuận)" in a leap month
+    Lunar {
+        /// The solar date, YYYY-MM-DD
+        #[arg(value_parser = parse_date)]
+        date: chrono::NaiveDate,
+    },
+    /// Print the due instant (RFC 3339) of a processing time started at --from
+    Due {
+        /// When the dossier was received, RFC 3339, e.g. 2026-02-13T16:30:00+07:00
+        #[arg(long, value_parser = parse_instant)]
+        from: chrono::DateTime<chrono::FixedOffset>,
+        /// Processing time in working days
+        #[arg(long, value_name = "N", group = "allowance")]
+        working_days: Option<u32>,
+        /// Processing time in working hours
+        #[arg(long, value_name = "N", group = "allowance")]
+        working_hours: Option<u32>,
+        /// Processing time in calendar days
+        #[arg(long, value_name = "N", group = "allowance")]
+        days: Option<u32>,
+        /// Use this agency's calendar
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
+    },
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map_err(|e| format!("expected RFC 3339, e.g. 2026-02-13T16:30:00+07:00: {e}"))
 }
 
 #[derive(Debug, Default, Args)]
@@ -64,11 +113,26 @@ pub struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// Import a procedure catalog (format motcua-catalog/1, see docs/catalog-format.md).
+    /// All or nothing: every bad entry is listed and nothing is imported.
+    Catalog {
+        /// The JSON file
+        file: PathBuf,
+    },
     /// Import administrative units (format of data/admin-units-2025.json). Units missing
     /// from the file are kept and marked superseded; a unit may list the codes it
     /// `replaces`.
     AdminUnits {
         /// The JSON file
         file: PathBuf,
+    },
+    /// Import working-calendar settings (office hours and dated changes; see
+    /// docs/calendar-format.md): the government's national changes, or one agency's
+    Calendar {
+        /// The JSON file
+        file: PathBuf,
+        /// The agency whose calendar this is [default: the national changes]
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
     },
 }

@@ -89,6 +89,71 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::Import(ImportCommand::Catalog { file })) => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+            let store = startup::open_store(&config).await?;
+            store.db.migrate().await?;
+            match startup::import_catalog(&store, &json).await {
+                Ok(r) => {
+                    say!(
+                        "imported the catalog: {} new procedures, {} new versions, {} unchanged",
+                        r.created,
+                        r.new_versions,
+                        r.unchanged
+                    );
+                    Ok(())
+                }
+                Err(startup::CatalogImportError::Invalid(e)) => {
+                    eprintln!(
+                        "error: {}: {} problems, nothing imported:",
+                        file.display(),
+                        e.problems.len()
+                    );
+                    for problem in &e.problems {
+                        eprintln!("  {}: {}", problem.path, problem.message);
+                    }
+                    Err(anyhow::anyhow!("the catalog was not imported"))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Some(Command::Import(ImportCommand::Calendar { file, agency })) => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+            let settings: motcua_domain::calendar::CalendarSettings =
+                serde_json::from_str(&json)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let store = startup::open_store(&config).await?;
+            store.db.migrate().await?;
+            let scope = agency
+                .as_deref()
+                .unwrap_or(motcua_store::calendars::NATIONAL);
+            match store.db.set_calendar_settings(scope, &settings).await {
+                Err(motcua_store::StoreError::NotFound { .. }) => {
+                    anyhow::bail!("no agency with code {scope}")
+                }
+                other => other?,
+            }
+            say!(
+                "imported the {scope} calendar: {} dated changes",
+                settings.overrides().len()
+            );
+            Ok(())
+        }
+        Some(Command::Calendar(command)) => {
+            let open = || async {
+                let store = startup::open_store(&config).await?;
+                store.db.migrate().await?;
+                Ok(store)
+            };
+            let mut out = Vec::new();
+            let result = motcua::calendar::run(command, open, &mut out).await;
+            if !out.is_empty() {
+                say!("{}", String::from_utf8_lossy(&out).trim_end());
+            }
+            result
+        }
         Some(Command::Demo) => {
             config.demo = false;
             let store = startup::open_store(&config).await?;
@@ -115,6 +180,12 @@ async fn serve(args: ServeArgs, mut config: Config) -> anyhow::Result<()> {
     }
     if prepared.admin_units_imported {
         tracing::info!("administrative units of 2025 imported");
+    }
+    if prepared.catalog_imported > 0 {
+        tracing::info!(
+            procedures = prepared.catalog_imported,
+            "demo catalog imported"
+        );
     }
     let running = startup::start(
         store,

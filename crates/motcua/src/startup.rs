@@ -18,11 +18,16 @@ use crate::config::Config;
 /// The administrative units of 2025, shipped with the binary.
 pub const ADMIN_UNITS_2025: &str = include_str!("../../../data/admin-units-2025.json");
 
+/// The demo procedure catalog (48 real procedures, gaps filled with marked demo values).
+pub const DEMO_CATALOG: &str = include_str!("../../../data/catalog.json");
+
 /// What start-up did to the data.
 #[derive(Debug, Default)]
 pub struct Prepared {
     pub migrations_applied: Vec<i64>,
     pub admin_units_imported: bool,
+    /// Procedures imported from the demo catalog on this start.
+    pub catalog_imported: usize,
     /// Set when demo data is present; `fresh` when it was loaded by this start.
     pub demo: Option<DemoSignIns>,
 }
@@ -57,6 +62,12 @@ pub async fn prepare(store: &Store, config: &Config) -> anyhow::Result<Prepared>
         import_admin_units(store, ADMIN_UNITS_2025).await?;
         prepared.admin_units_imported = true;
     }
+    if config.demo && store.db.count_procedures().await? == 0 {
+        prepared.catalog_imported = import_catalog(store, DEMO_CATALOG)
+            .await
+            .context("cannot import the demo catalog")?
+            .created;
+    }
     if config.demo && store.db.is_empty().await? {
         let sign_ins = store
             .db
@@ -83,6 +94,24 @@ pub async fn import_admin_units(
 ) -> StoreResult<admin_units::ImportReport> {
     let list = admin_units::parse_list(json)?;
     store.db.import_admin_units(&list).await
+}
+
+/// Why a catalog import failed: every problem, or the storage error.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogImportError {
+    #[error(transparent)]
+    Invalid(#[from] motcua_domain::catalog::CatalogError),
+    #[error(transparent)]
+    Store(#[from] motcua_store::StoreError),
+}
+
+/// Validates a whole catalog, then imports it in one transaction.
+pub async fn import_catalog(
+    store: &Store,
+    json: &str,
+) -> Result<motcua_store::procedures::CatalogImportReport, CatalogImportError> {
+    let catalog = motcua_domain::catalog::parse_catalog(json)?;
+    Ok(store.db.import_catalog(&catalog.procedures).await?)
 }
 
 /// A running portal.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin_units;
 pub mod agencies;
+pub mod calendars;
 mod db;
 pub mod demo;
 pub mod dossiers;

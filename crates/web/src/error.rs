@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::pages::Layout;
 
 /// A message about one input field, in Vietnamese.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -37,6 +37,16 @@ pub enum AppError {
     Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl AppError {
+    /// A validation error about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -138,18 +148,21 @@ struct ErrorPage<'a> {
     request_id: &'a str,
 }
 
-#[derive(Serialize)]
-struct ApiErrorBody<'a> {
-    error: ApiError<'a>,
+/// The body of every API error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    error: ApiError,
 }
 
-#[derive(Serialize)]
-struct ApiError<'a> {
-    code: &'a str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    fields: &'a [FieldError],
-    request_id: &'a str,
+/// An error: a stable code, a Vietnamese message, field messages (422), the request id.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// `validation`, `not_found`, `forbidden`, `conflict`, `timeout`, `payload_too_large`, `internal`
+    code: String,
+    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+    request_id: String,
 }
 
 /// Middleware: gives error responses their body (HTML page or JSON), once, here.
@@ -174,10 +187,10 @@ pub async fn render(request: Request, next: Next) -> Response {
     let mut rendered = if is_api {
         Json(ApiErrorBody {
             error: ApiError {
-                code,
-                message: title,
-                fields: &problem.fields,
-                request_id: &request_id,
+                code: code.to_string(),
+                message: title.to_string(),
+                fields: problem.fields.clone(),
+                request_id: request_id.clone(),
             },
         })
         .into_response()

@@ -1,6 +1,7 @@
 //! motcua over HTTP: the portal and back-office pages, the JSON API, health checks and
 //! metrics. Handlers are thin: parse, authorize, call the store or the domain, render.
 
+mod api;
 mod assets;
 mod error;
 mod health;

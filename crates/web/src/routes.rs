@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::routing::get;
 
-use crate::{AppState, assets, error, health, layers, pages};
+use crate::{AppState, api, assets, error, health, layers, pages};
 
 /// One row of the route table: method, path, and who may call it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +56,10 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(assets::serve))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/calendar/holidays", get(api::calendar::holidays))
+        .route("/api/v1/calendar/lunar", get(api::calendar::lunar))
+        .route("/api/v1/calendar/due", get(api::calendar::due))
         .merge(extra)
         .fallback(error::not_found);
     layers::apply(routes, &config).with_state(state)
