@@ -126,6 +126,12 @@ pub enum ImportCommand {
         /// The JSON file
         file: PathBuf,
     },
+    /// Import the search synonyms and abbreviations (JSON: {"groups": [["gplx", "giấy
+    /// phép lái xe"], …]}), replacing the built-in list; every node picks them up
+    Synonyms {
+        /// The JSON file
+        file: PathBuf,
+    },
     /// Import working-calendar settings (office hours and dated changes; see
     /// docs/calendar-format.md): the government's national changes, or one agency's
     Calendar {

@@ -73,6 +73,7 @@ pub struct Config {
     pub demo: bool,
     pub request_timeout_secs: u64,
     pub max_body_mb: u64,
+    pub catalog_refresh_secs: u64,
 }
 
 impl Default for Config {
@@ -94,6 +95,7 @@ impl Default for Config {
             demo: true,
             request_timeout_secs: 30,
             max_body_mb: 25,
+            catalog_refresh_secs: 10,
         }
     }
 }
@@ -118,6 +120,7 @@ struct FileConfig {
     demo: Option<bool>,
     request_timeout_secs: Option<u64>,
     max_body_mb: Option<u64>,
+    catalog_refresh_secs: Option<u64>,
 }
 
 /// A configuration problem, as one line naming where it is and what is wrong.
@@ -166,7 +169,8 @@ impl Config {
             log_level,
             demo,
             request_timeout_secs,
-            max_body_mb
+            max_body_mb,
+            catalog_refresh_secs
         );
         take_opt!(
             database_url,
@@ -211,7 +215,8 @@ impl Config {
             log_level,
             demo,
             request_timeout_secs,
-            max_body_mb
+            max_body_mb,
+            catalog_refresh_secs
         );
         from_env_opt!(
             database_url,

@@ -118,6 +118,20 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
+        Some(Command::Import(ImportCommand::Synonyms { file })) => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+            let synonyms = motcua_search::Synonyms::from_json(&json)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let store = startup::open_store(&config).await?;
+            store.db.migrate().await?;
+            store
+                .db
+                .meta_set(motcua_web::catalog::SYNONYMS_KEY, &synonyms.to_json())
+                .await?;
+            say!("imported {} synonym groups", synonyms.groups().len());
+            Ok(())
+        }
         Some(Command::Import(ImportCommand::Calendar { file, agency })) => {
             let json = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;

@@ -3,11 +3,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use motcua_store::admin_units;
 use motcua_store::demo::{self, DemoSignIn};
 use motcua_store::{Store, StoreResult};
+use motcua_web::catalog::Catalog;
 use motcua_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -152,14 +155,20 @@ pub async fn start(
         .with_context(|| format!("cannot listen on {} for metrics", config.metrics_listen))?;
     let addr = listener.local_addr()?;
     let metrics_addr = metrics_listener.local_addr()?;
+    let catalog = Arc::new(
+        Catalog::load(&store.db)
+            .await
+            .context("cannot load the procedure catalog")?,
+    );
     let state = AppState::new(
-        store,
+        store.clone(),
         WebConfig {
             request_timeout: config.request_timeout(),
             body_limit: usize::try_from(config.max_body_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
             node_id: format!("{}-{}", addr.port(), std::process::id()),
         },
+        catalog.clone(),
     );
     let app = motcua_web::app_with(state.clone(), extra);
     let metrics = motcua_web::metrics::metrics_app(state);
@@ -171,6 +180,12 @@ pub async fn start(
         shutdown.await;
         let _ = stop_on_signal.send(true);
     });
+    tokio::spawn(refresh_catalog(
+        catalog,
+        store,
+        Duration::from_secs(config.catalog_refresh_secs.max(1)),
+        stop.subscribe(),
+    ));
     let task = tokio::spawn(async move {
         let portal = motcua_web::serve(listener, app, async move {
             let _ = stopped.wait_for(|s| *s).await;
@@ -187,4 +202,25 @@ pub async fn start(
         stop,
         task,
     })
+}
+
+/// Rebuilds the catalog and its index whenever the stored catalog changes (an import or
+/// an edit, on this node or another), until the servers stop.
+async fn refresh_catalog(
+    catalog: Arc<Catalog>,
+    store: Store,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        match catalog.refresh(&store.db).await {
+            Ok(true) => tracing::info!("procedure catalog changed; search index rebuilt"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot refresh the procedure catalog"),
+        }
+    }
 }

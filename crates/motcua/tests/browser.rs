@@ -189,3 +189,89 @@ async fn home_page_on_a_360px_phone() {
     .unwrap();
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn catalog_pages_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let client = &browser.client;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth;";
+
+    client
+        .goto(&app.url("/thu-tuc?q=dang+ky+khai+sinh"))
+        .await
+        .unwrap();
+    let first = client
+        .execute(
+            "return document.querySelector('.result-name').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, "Đăng ký khai sinh");
+    assert_eq!(
+        client.execute(fits, vec![]).await.unwrap(),
+        true,
+        "results fit 360 px"
+    );
+    std::fs::write(
+        screenshot_path("catalog-results-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    client.goto(&app.url("/thu-tuc/1.001193")).await.unwrap();
+    assert_eq!(
+        client.execute(fits, vec![]).await.unwrap(),
+        true,
+        "the procedure page fits 360 px"
+    );
+    std::fs::write(
+        screenshot_path("procedure-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    // Further down: documents and the per-channel times and fees.
+    client
+        .execute(
+            "document.getElementById('thoi-han').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    std::fs::write(
+        screenshot_path("procedure-fees-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // Suggestions as you type fill the datalist (progressive enhancement).
+    client.goto(&app.url("/thu-tuc")).await.unwrap();
+    let input = client.find(fantoccini::Locator::Id("q")).await.unwrap();
+    input.send_keys("dang ky k").await.unwrap();
+    let mut options = serde_json::Value::Null;
+    for _ in 0..30 {
+        options = client
+            .execute(
+                "return Array.from(document.querySelectorAll('#goi-y option')).map(o => o.value);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if options.as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        options
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "Đăng ký khai sinh"),
+        "{options}"
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -324,3 +324,45 @@ async fn serve_starts_with_demo_data_and_restarts_idempotently() {
         assert_eq!(db.count_current_units("commune").await.unwrap(), 3321);
     }
 }
+
+#[tokio::test]
+async fn imported_synonyms_reach_the_search() {
+    let test = TestDatabase::new(motcua_store::Backend::Sqlite).await;
+    let dir = test.data_dir.path();
+    let file = dir.join("synonyms.json");
+    std::fs::write(
+        &file,
+        r#"{"groups": [["dkks", "đăng ký khai sinh"], ["lltp", "lý lịch tư pháp"]]}"#,
+    )
+    .unwrap();
+    let output = motcua(dir, Some(&test))
+        .args(["--data-dir", "data", "import", "synonyms"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{:?}", text(&output));
+    assert!(text(&output).0.contains("imported 2 synonym groups"));
+
+    let (server, url) = spawn_serve(dir, &test);
+    let body: serde_json::Value = reqwest::get(format!("{url}/api/v1/procedures?q=dkks"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["results"][0]["code"], "1.001193", "{body}");
+    assert!(server.terminate().success());
+
+    std::fs::write(&file, r#"{"groups": [["dkks"], ["a", "b", "a"]]}"#).unwrap();
+    let output = motcua(dir, Some(&test))
+        .args(["--data-dir", "data", "import", "synonyms"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output).1;
+    assert!(
+        stderr.contains("2 problem"),
+        "every problem is listed: {stderr}"
+    );
+}

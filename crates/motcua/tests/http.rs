@@ -101,11 +101,27 @@ async fn home_page_transfer_is_within_budget() {
             .contains("immutable")
     );
     let css_compressed = css.bytes().await.unwrap();
-    let total = html_compressed.len() + css_compressed.len();
+    let js_path = html
+        .split("<script src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let js = client
+        .get(app.url(js_path))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    let js_compressed = js.bytes().await.unwrap();
+    let total = html_compressed.len() + css_compressed.len() + js_compressed.len();
     println!(
-        "home page transferred: {} B html + {} B css = {total} B",
+        "home page transferred: {} B html + {} B css + {} B js = {total} B",
         html_compressed.len(),
-        css_compressed.len()
+        css_compressed.len(),
+        js_compressed.len()
     );
     assert!(total <= 30 * 1024, "home page transfers {total} bytes");
     // Older stylesheet names are not served.

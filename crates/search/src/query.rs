@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{Word, words};
@@ -175,16 +177,20 @@ impl Plan {
             .map(|typed| typed.word.folded.clone())
             .collect();
         let mut concepts = Vec::new();
-        let mut in_phrase: Vec<Option<String>> = Vec::with_capacity(typed.len());
+        // Each typed word with the concept it belongs to: neighbouring words score a pair
+        // bonus only across concepts, since an expression already scores as a phrase and
+        // its synonyms could never earn the bonus of its literal words.
+        let mut in_phrase: Vec<(usize, Option<String>)> = Vec::with_capacity(typed.len());
         let mut at = 0;
         while at < typed.len() {
             match synonyms.match_start(&folded[at..]) {
                 Some((len, group)) => {
                     let span = &typed[at..at + len];
-                    in_phrase.extend(
-                        span.iter()
-                            .map(|typed| typed.known.then(|| typed.word.folded.clone())),
-                    );
+                    let concept = concepts.len();
+                    in_phrase
+                        .extend(span.iter().map(|typed| {
+                            (concept, typed.known.then(|| typed.word.folded.clone()))
+                        }));
                     concepts.push(Concept::Expression {
                         typed: span.iter().map(|typed| typed.word.clone()).collect(),
                         alternatives: synonyms
@@ -197,7 +203,7 @@ impl Plan {
                     at += len;
                 }
                 None => {
-                    in_phrase.push(typed[at].in_phrase().cloned());
+                    in_phrase.push((concepts.len(), typed[at].in_phrase().cloned()));
                     concepts.push(Concept::Word(typed[at].clone()));
                     at += 1;
                 }
@@ -206,7 +212,9 @@ impl Plan {
         let pairs = in_phrase
             .windows(2)
             .filter_map(|pair| match pair {
-                [Some(first), Some(second)] => Some([first.clone(), second.clone()]),
+                [(a, Some(first)), (b, Some(second))] if a != b => {
+                    Some([first.clone(), second.clone()])
+                }
                 _ => None,
             })
             .collect();
@@ -282,7 +290,21 @@ fn word_query(
     } else {
         alternatives.extend(corrected(fields, &typed.corrections));
     }
-    Box::new(BooleanQuery::union(alternatives))
+    best_of(alternatives)
+}
+
+/// How much the other matches of a word add to its best one.
+const TIE_BREAKER: f32 = 0.1;
+
+/// A word scores by its best match (name, other text, a correction, a synonym), plus a
+/// little for the others: a word found in the name and again in a document list is
+/// still one word, so a procedure cannot outrank a better-named one by mentioning the
+/// word more often.
+fn best_of(alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        alternatives,
+        TIE_BREAKER,
+    ))
 }
 
 /// `corrections` of a word, in the name or the other text, weighing less than the word.
@@ -312,20 +334,24 @@ fn expression_query(
         queries.push(phrase(fields.name, expression, NAME * scale));
         queries.push(phrase(fields.body, expression, BODY * scale));
     }
-    Box::new(BooleanQuery::union(queries))
+    best_of(queries)
 }
 
-/// `words` as a phrase in the name and the other text, folded and with exact
-/// diacritics, weighing as one word.
+/// `words` as a phrase in the name and in the other text, weighing as one word: each
+/// of the two folded, plus a bonus where the diacritics are exactly as typed.
 fn exact_and_folded(fields: &Fields, words: &[Word]) -> Vec<Box<dyn Query>> {
     let scale = per_word(words.len());
     let exact: Vec<String> = words.iter().map(|word| word.exact.clone()).collect();
     let folded: Vec<String> = words.iter().map(|word| word.folded.clone()).collect();
     vec![
-        phrase(fields.name, &folded, NAME * scale),
-        phrase(fields.name_exact, &exact, NAME_EXACT * scale),
-        phrase(fields.body, &folded, BODY * scale),
-        phrase(fields.body_exact, &exact, BODY_EXACT * scale),
+        Box::new(BooleanQuery::union(vec![
+            phrase(fields.name, &folded, NAME * scale),
+            phrase(fields.name_exact, &exact, NAME_EXACT * scale),
+        ])),
+        Box::new(BooleanQuery::union(vec![
+            phrase(fields.body, &folded, BODY * scale),
+            phrase(fields.body_exact, &exact, BODY_EXACT * scale),
+        ])),
     ]
 }
 

@@ -216,3 +216,14 @@ async fn save_in(
         .await?;
     Ok((procedure_id, version, outcome))
 }
+
+impl Db {
+    /// `(number of procedures, latest change)`: changes whenever the catalog does.
+    pub async fn procedure_stamp(&self) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM procedure",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+}

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+pub mod catalog;
 mod error;
 mod health;
 mod layers;
@@ -51,13 +52,23 @@ pub struct AppState {
 struct Inner {
     store: Store,
     config: WebConfig,
+    catalog: Arc<catalog::Catalog>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Self {
+    pub fn new(store: Store, config: WebConfig, catalog: Arc<catalog::Catalog>) -> Self {
         Self {
-            inner: Arc::new(Inner { store, config }),
+            inner: Arc::new(Inner {
+                store,
+                config,
+                catalog,
+            }),
         }
+    }
+
+    /// The procedure catalog and its search index.
+    pub fn catalog(&self) -> &catalog::Catalog {
+        &self.inner.catalog
     }
 
     pub fn store(&self) -> &Store {

@@ -263,24 +263,28 @@ impl ProcedureEntry {
         })
     }
 
-    /// True when the value at `path` (e.g. `channels[0].processing_time`) is a demo
-    /// value rather than official, or lies inside one.
+    /// True when the value at `path` (e.g. `channels[0].processing_time`) is, lies
+    /// inside, or contains a demo value rather than official data.
     ///
     /// ```
     /// # let mut entry: motcua_domain::catalog::ProcedureEntry = serde_json::from_str(r#"{"code":"1.1","name":"N","field":"F",
     /// #  "levels":["commune"],"agencies":["A"],"online_service":"full","channels":[{"channel":"online","processing_time":null}],
     /// #  "result":"R","guide":{"summary":"s","prepare":[],"submit":[],"cost":"c","duration":"d","after":[]}}"#).unwrap();
-    /// entry.demo_values = vec!["channels[0].processing_time".into()];
+    /// entry.demo_values = vec!["channels[0].processing_time.unit".into()];
+    /// assert!(entry.is_demo("channels[0].processing_time.unit"));
     /// assert!(entry.is_demo("channels[0].processing_time"));
-    /// assert!(entry.is_demo("channels[0].processing_time.value"));
     /// assert!(!entry.is_demo("channels[0].fees"));
+    /// assert!(!entry.is_demo("channels[1]"));
     /// ```
     pub fn is_demo(&self, path: &str) -> bool {
-        self.demo_values.iter().any(|demo| {
-            path == demo
-                || path
-                    .strip_prefix(demo.as_str())
+        let within = |inner: &str, outer: &str| {
+            inner == outer
+                || inner
+                    .strip_prefix(outer)
                     .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-        })
+        };
+        self.demo_values
+            .iter()
+            .any(|demo| within(path, demo) || within(demo, path))
     }
 }

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`.
 
 pub mod calendar;
+pub mod procedures;
 mod query;
 
 use axum::Json;
@@ -15,10 +16,18 @@ use crate::error::{ApiError, ApiErrorBody};
 #[openapi(
     info(
         title = "motcua API",
-        description = "Dịch vụ công trực tuyến và một cửa điện tử: lịch làm việc, thời hạn giải quyết.",
+        description = "Dịch vụ công trực tuyến và một cửa điện tử: danh mục thủ tục, lịch làm việc, thời hạn giải quyết.",
         license(name = "AGPL-3.0-or-later")
     ),
-    paths(calendar::holidays, calendar::lunar, calendar::due),
+    paths(
+        procedures::list,
+        procedures::suggest,
+        procedures::export,
+        procedures::detail,
+        calendar::holidays,
+        calendar::lunar,
+        calendar::due
+    ),
     components(schemas(ApiErrorBody, ApiError, FieldError))
 )]
 pub struct ApiDoc;

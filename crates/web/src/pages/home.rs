@@ -18,6 +18,8 @@ struct AgencyEntry {
 struct HomePage {
     layout: Layout,
     agencies: Vec<AgencyEntry>,
+    /// The search box starts empty.
+    query: String,
 }
 
 pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
@@ -35,6 +37,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, AppErro
     let page = HomePage {
         layout: Layout::new("Cổng dịch vụ công trực tuyến"),
         agencies,
+        query: String::new(),
     };
     Ok(Html(
         page.render()

@@ -1,5 +1,6 @@
 //! Server-rendered pages (askama templates in `templates/`).
 
+pub mod catalog;
 pub mod home;
 
 use crate::assets;
@@ -8,6 +9,7 @@ use crate::assets;
 pub struct Layout {
     pub title: String,
     pub stylesheet: &'static str,
+    pub script: &'static str,
 }
 
 impl Layout {
@@ -15,6 +17,7 @@ impl Layout {
         Self {
             title: title.to_string(),
             stylesheet: assets::stylesheet_path(),
+            script: assets::script_path(),
         }
     }
 }
