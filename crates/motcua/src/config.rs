@@ -149,7 +149,25 @@ impl Config {
             config.apply_file(parse_file(&path, &text)?);
         }
         config.apply_env(env)?;
+        config.check()?;
         Ok(config)
+    }
+
+    /// Values that parse but cannot work.
+    fn check(&self) -> Result<(), ConfigError> {
+        let positive = [
+            (
+                "database_max_connections",
+                u64::from(self.database_max_connections),
+            ),
+            ("request_timeout_secs", self.request_timeout_secs),
+            ("max_body_mb", self.max_body_mb),
+            ("catalog_refresh_secs", self.catalog_refresh_secs),
+        ];
+        match positive.iter().find(|(_, value)| *value == 0) {
+            Some((key, _)) => Err(ConfigError(format!("key `{key}`: must be greater than 0"))),
+            None => Ok(()),
+        }
     }
 
     fn apply_file(&mut self, file: FileConfig) {

@@ -53,6 +53,13 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// Migrates, and on an empty database imports the administrative units and (unless
 /// disabled) the demo data. Idempotent.
 pub async fn prepare(store: &Store, config: &Config) -> anyhow::Result<Prepared> {
+    store
+        .db
+        .with_startup_lock(prepare_unlocked(store, config))
+        .await
+}
+
+async fn prepare_unlocked(store: &Store, config: &Config) -> anyhow::Result<Prepared> {
     let mut prepared = Prepared {
         migrations_applied: store
             .db
@@ -116,6 +123,9 @@ pub async fn import_catalog(
     let catalog = motcua_domain::catalog::parse_catalog(json)?;
     Ok(store.db.import_catalog(&catalog.procedures).await?)
 }
+
+/// How long requests in flight may take to finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// A running portal.
 pub struct Running {
@@ -186,6 +196,7 @@ pub async fn start(
         Duration::from_secs(config.catalog_refresh_secs.max(1)),
         stop.subscribe(),
     ));
+    let mut stopping = stop.subscribe();
     let task = tokio::spawn(async move {
         let portal = motcua_web::serve(listener, app, async move {
             let _ = stopped.wait_for(|s| *s).await;
@@ -193,8 +204,23 @@ pub async fn start(
         let metrics = motcua_web::serve(metrics_listener, metrics, async move {
             let _ = stopped_metrics.wait_for(|s| *s).await;
         });
-        let (portal, metrics) = tokio::join!(portal, metrics);
-        portal.and(metrics)
+        let servers = async {
+            let (portal, metrics) = tokio::join!(portal, metrics);
+            portal.and(metrics)
+        };
+        // Requests in flight get a grace period once stopping starts; a client that
+        // never finishes its request must not hold the process forever.
+        let deadline = async {
+            let _ = stopping.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            result = servers => result,
+            () = deadline => {
+                tracing::warn!("requests still in flight after {SHUTDOWN_GRACE:?}; stopping anyway");
+                Ok(())
+            }
+        }
     });
     Ok(Running {
         addr,

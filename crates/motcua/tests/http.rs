@@ -189,7 +189,7 @@ async fn slow_requests_time_out_with_a_clear_page() {
     )
     .await;
     let response = reqwest::get(app.url("/test/stuck")).await.unwrap();
-    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         response
             .text()
@@ -349,6 +349,32 @@ async fn metrics_are_served_on_their_own_listener() {
             "db_pool_connections{{state=\"idle\",backend=\"{}\"}}",
             backend.as_str()
         )));
+        // Any method token is valid HTTP; labels stay bounded all the same.
+        let odd = reqwest::Client::new()
+            .request(
+                reqwest::Method::from_bytes(b"FROBNICATE").unwrap(),
+                app.url("/"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(odd.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert!(
+            odd.text()
+                .await
+                .unwrap()
+                .contains("Thao tác không được hỗ trợ")
+        );
+        let text = reqwest::get(format!("{}/metrics", app.metrics))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text.contains(r#"method="OTHER""#) && !text.contains("FROBNICATE"),
+            "{text}"
+        );
         // The public listener does not expose them.
         assert_eq!(
             reqwest::get(app.url("/metrics")).await.unwrap().status(),

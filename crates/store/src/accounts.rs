@@ -118,7 +118,7 @@ impl Db {
 
     pub async fn roles_of(&self, account_id: i64) -> StoreResult<Vec<RoleGrant>> {
         Ok(sqlx::query_as::<_, RoleGrant>(
-            "SELECT role, agency_id FROM role_grant WHERE account_id = $1 ORDER BY role, agency_id",
+            "SELECT role, agency_id FROM role_grant WHERE account_id = $1 ORDER BY role, COALESCE(agency_id, 0)",
         )
         .bind(account_id)
         .fetch_all(self.pool())

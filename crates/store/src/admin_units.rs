@@ -113,7 +113,7 @@ impl Db {
     pub async fn import_admin_units(&self, list: &[ProvinceEntry]) -> StoreResult<ImportReport> {
         let now = time::now_micros();
         let import_id = format!("import-{now}");
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut existing = load_existing(&mut tx).await?;
         let mut report = ImportReport::default();
         let mut seen: HashSet<(String, i64)> = HashSet::new();

@@ -170,6 +170,44 @@ impl Db {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a plain `BEGIN` that reads first fails with "database is
+    /// locked" when another writer commits in between, whatever the busy timeout.
+    pub async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Runs `work` while holding an installation-wide lock, so that several nodes
+    /// starting together on an empty PostgreSQL database do not each load the first-start
+    /// data (SQLite has one process per file, and `BEGIN IMMEDIATE` serialises writers).
+    pub async fn with_startup_lock<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: std::future::Future<Output = Result<T, E>>,
+        E: From<StoreError>,
+    {
+        if self.backend == Backend::Sqlite {
+            return work.await;
+        }
+        // An arbitrary constant: "motcua" in ASCII.
+        const KEY: i64 = 0x6d6f_7463_7561;
+        let mut lock = self.pool.acquire().await.map_err(StoreError::from)?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(KEY)
+            .execute(&mut *lock)
+            .await
+            .map_err(StoreError::from)?;
+        let result = work.await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(KEY)
+            .execute(&mut *lock)
+            .await
+            .map_err(StoreError::from)?;
+        result
+    }
+
     /// A round trip to the database, for readiness checks.
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

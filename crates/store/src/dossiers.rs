@@ -149,7 +149,7 @@ impl Db {
         new: &NewDossier<'_>,
     ) -> StoreResult<(Dossier, DossierEvent)> {
         let now = time::now_micros();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
             "INSERT INTO dossier (code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
              priority, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) \
@@ -201,7 +201,7 @@ impl Db {
         event: &EventInput<'_>,
     ) -> StoreResult<(Dossier, DossierEvent)> {
         let now = time::now_micros();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let from_state: Option<String> =
             sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
                 .bind(dossier_id)

@@ -161,7 +161,10 @@ impl FileStore {
         if let StorageLocation::Local(dir) = &self.location {
             check_directory(dir)?;
         }
-        let key = format!(".readyz/{probe_name}");
+        // Unique per probe: probes from several nodes, or overlapping ones, share a bucket.
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let key = format!(".readyz/{probe_name}-{n}-{:08x}", rand::random::<u32>());
         let payload = Bytes::from_static(b"motcua readiness probe");
         self.put_object(&key, payload.clone())
             .await
@@ -173,11 +176,10 @@ impl FileStore {
         if read != payload {
             return Err("read back different bytes".into());
         }
-        self.objects
-            .delete(&ObjectPath::from(key))
-            .await
-            .map_err(|e| format!("cannot delete: {e}"))?;
-        Ok(())
+        match self.objects.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(format!("cannot delete: {e}")),
+        }
     }
 }
 

@@ -25,15 +25,3 @@ impl Db {
         Ok(())
     }
 }
-
-impl Db {
-    /// When a key last changed (UTC microseconds), if it exists.
-    pub async fn meta_updated_at(&self, key: &str) -> StoreResult<Option<i64>> {
-        Ok(
-            sqlx::query_scalar::<_, i64>("SELECT updated_at FROM meta WHERE key = $1")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?,
-        )
-    }
-}

@@ -18,8 +18,8 @@ pub struct OutboxJob {
 /// A claim older than this is considered abandoned (its worker died) and is claimed again.
 const CLAIM_TIMEOUT_MICROS: i64 = 5 * 60 * 1_000_000;
 
-/// Adds a job inside the caller's transaction (or on the pool). A job with a
-/// `dedup_key` already queued is not queued twice.
+/// Adds a job inside the caller's transaction (or on the pool). A job whose
+/// `dedup_key` is already queued (not yet done) is not queued twice.
 pub async fn enqueue<'e, E>(
     executor: E,
     topic: &str,
@@ -32,7 +32,7 @@ where
     let now = time::now_micros();
     sqlx::query(
         "INSERT INTO outbox (topic, dedup_key, payload, created_at, available_at) VALUES ($1, $2, $3, $4, $4) \
-         ON CONFLICT (dedup_key) DO NOTHING",
+         ON CONFLICT (dedup_key) WHERE done_at IS NULL DO NOTHING",
     )
     .bind(topic)
     .bind(dedup_key)

@@ -64,7 +64,7 @@ impl Db {
         &self,
         input: &ProcedureInput<'_>,
     ) -> StoreResult<ProcedureVersion> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (procedure_id, version, _) = save_in(&mut tx, input, time::now_micros()).await?;
         tx.commit().await?;
         self.procedure_version(procedure_id, version).await
@@ -76,7 +76,7 @@ impl Db {
         entries: &[ProcedureEntry],
     ) -> StoreResult<CatalogImportReport> {
         let now = time::now_micros();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut report = CatalogImportReport::default();
         for entry in entries {
             let data =
@@ -178,7 +178,13 @@ async fn save_in(
             .bind(input.online_service)
             .bind(now)
             .fetch_one(&mut **tx)
-            .await?;
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                e if e.is_unique_violation() => {
+                    StoreError::Conflict(format!("procedure {} was created by someone else", input.code))
+                }
+                e => e,
+            })?;
             (id, 1, SaveOutcome::Created)
         }
         Some((id, current)) => {
@@ -192,9 +198,9 @@ async fn save_in(
             if current_data == input.data {
                 return Ok((id, current, SaveOutcome::Unchanged));
             }
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE procedure SET name = $1, field = $2, online_service = $3, current_version = $4, updated_at = $5 \
-                 WHERE id = $6",
+                 WHERE id = $6 AND current_version = $7",
             )
             .bind(input.name)
             .bind(input.field)
@@ -202,8 +208,15 @@ async fn save_in(
             .bind(current + 1)
             .bind(now)
             .bind(id)
+            .bind(current)
             .execute(&mut **tx)
             .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "procedure {} was changed by someone else",
+                    input.code
+                )));
+            }
             (id, current + 1, SaveOutcome::NewVersion)
         }
     };

@@ -461,6 +461,13 @@ async fn outbox_claims_once_deduplicates_and_backs_off() {
             db.claim_jobs("worker-a", 10).await.unwrap().is_empty(),
             "a failed job waits for its back-off"
         );
+        // Jobs were queued as notify (first id) then stats; the done one's key may be
+        // queued again.
+        assert_eq!(jobs[0].topic, "notify");
+        outbox::enqueue(db.pool(), "notify", "{}", Some("notify-1"))
+            .await
+            .unwrap();
+        assert_eq!(db.pending_jobs().await.unwrap(), 2, "{backend:?}");
     }
 }
 

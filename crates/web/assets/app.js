@@ -12,10 +12,12 @@
     timer = setTimeout(function () {
       var text = input.value.trim();
       if (text.length < 2 || text === last) { return; }
-      last = text;
       fetch("/api/v1/procedures/suggest?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
         .then(function (body) {
+          // An older answer arriving late must not replace a newer one.
+          if (input.value.trim() !== text) { return; }
+          last = text;
           list.textContent = "";
           (body.suggestions || []).forEach(function (s) {
             var option = document.createElement("option");

@@ -68,11 +68,16 @@ impl Catalog {
     }
 }
 
-/// Changes whenever a procedure or the synonyms change.
+/// Changes whenever a procedure or the synonyms change (from ids and content, never
+/// from clocks, which differ between nodes).
 async fn stamp(db: &Db) -> StoreResult<String> {
     let (count, latest) = db.procedure_stamp().await?;
-    let synonyms = db.meta_updated_at(SYNONYMS_KEY).await?.unwrap_or(0);
-    Ok(format!("{count}:{latest}:{synonyms}"))
+    let synonyms = db.meta_get(SYNONYMS_KEY).await?.unwrap_or_default();
+    // FNV-1a of the synonym list: small, and any edit changes it.
+    let hash = synonyms.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Ok(format!("{count}:{latest}:{hash:016x}"))
 }
 
 async fn build(db: &Db, stamp: String) -> StoreResult<CatalogSnapshot> {

@@ -114,10 +114,20 @@ fn describe(status: StatusCode) -> (&'static str, &'static str, &'static str) {
             "Dữ liệu đã thay đổi",
             "Nội dung này vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.",
         ),
-        408 => (
+        503 => (
             "timeout",
             "Yêu cầu quá thời gian",
             "Máy chủ không kịp xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+        ),
+        400 => (
+            "bad_request",
+            "Địa chỉ không hợp lệ",
+            "Đường dẫn hoặc tham số không đúng định dạng. Vui lòng kiểm tra lại.",
+        ),
+        405 => (
+            "method_not_allowed",
+            "Thao tác không được hỗ trợ",
+            "Trang này không nhận thao tác bạn vừa gửi.",
         ),
         413 => (
             "payload_too_large",
@@ -168,6 +178,8 @@ pub struct ApiError {
 /// Middleware: gives error responses their body (HTML page or JSON), once, here.
 pub async fn render(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    // `/readyz` answers 503 with its own JSON body.
+    let is_readiness = request.uri().path() == "/readyz";
     let request_id = request
         .headers()
         .get("x-request-id")
@@ -179,8 +191,11 @@ pub async fn render(request: Request, next: Next) -> Response {
     let problem = response.extensions().get::<Problem>().cloned();
     let problem = match problem {
         Some(problem) => problem,
-        // Statuses produced by the middleware stack itself (timeouts, body limits).
-        None if matches!(status.as_u16(), 408 | 413) => Problem { fields: Vec::new() },
+        // Statuses produced by the router and the middleware (bad paths, wrong methods,
+        // timeouts, body limits), which carry no marker.
+        None if matches!(status.as_u16(), 400 | 405 | 413 | 503) && !is_readiness => {
+            Problem { fields: Vec::new() }
+        }
         None => return response,
     };
     let (code, title, message) = describe(status);

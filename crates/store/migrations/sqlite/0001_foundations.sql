@@ -70,6 +70,8 @@ CREATE TABLE role_grant (
     UNIQUE (account_id, agency_id, role)
 );
 CREATE INDEX role_grant_agency ON role_grant (agency_id);
+-- NULLs are distinct in UNIQUE constraints: system-wide roles need their own index.
+CREATE UNIQUE INDEX role_grant_system ON role_grant (account_id, role) WHERE agency_id IS NULL;
 
 -- People who act for an organisation account.
 CREATE TABLE representative (
@@ -162,7 +164,7 @@ END;
 CREATE TABLE outbox (
     id            INTEGER PRIMARY KEY,
     topic         TEXT NOT NULL,
-    dedup_key     TEXT UNIQUE,
+    dedup_key     TEXT,
     payload       TEXT NOT NULL,
     created_at    INTEGER NOT NULL,
     available_at  INTEGER NOT NULL,
@@ -173,3 +175,5 @@ CREATE TABLE outbox (
     last_error    TEXT
 );
 CREATE INDEX outbox_pending ON outbox (available_at) WHERE done_at IS NULL;
+-- A key de-duplicates jobs only while one is queued: once done, it may be queued again.
+CREATE UNIQUE INDEX outbox_dedup ON outbox (dedup_key) WHERE done_at IS NULL;

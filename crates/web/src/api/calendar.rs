@@ -206,6 +206,9 @@ pub async fn due(
     let (Some(from), Some(allowance)) = (from, allowance) else {
         return Err(AppError::Validation(q.errors));
     };
+    if !q.errors.is_empty() {
+        return Err(AppError::Validation(q.errors));
+    }
     let agency = q.text("agency");
     let calendar = calendar(&state, agency.as_deref()).await?;
     let due = calendar

@@ -181,11 +181,13 @@ pub async fn search(
         per_page: 20,
     };
     let mut results = snapshot.index.search(&search).map_err(internal)?;
+    let mut page = page;
     if results.hits.is_empty() && results.total > 0 {
         // A page past the end (an old link): show the first page.
+        page = 1;
         results = snapshot
             .index
-            .search(&SearchQuery { page: 1, ..search })
+            .search(&SearchQuery { page, ..search })
             .map_err(internal)?;
     }
     let facets = FILTERS
@@ -232,7 +234,7 @@ pub async fn search(
                     let separator = if base.contains('?') { '&' } else { '?' };
                     format!("{base}{separator}trang={n}")
                 },
-                current: n == page.min(page_count),
+                current: n == page,
             })
             .collect()
     } else {
