@@ -74,6 +74,7 @@ pub struct Config {
     pub request_timeout_secs: u64,
     pub max_body_mb: u64,
     pub catalog_refresh_secs: u64,
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -96,6 +97,7 @@ impl Default for Config {
             request_timeout_secs: 30,
             max_body_mb: 25,
             catalog_refresh_secs: 10,
+            secure_cookies: true,
         }
     }
 }
@@ -121,6 +123,7 @@ struct FileConfig {
     request_timeout_secs: Option<u64>,
     max_body_mb: Option<u64>,
     catalog_refresh_secs: Option<u64>,
+    secure_cookies: Option<bool>,
 }
 
 /// A configuration problem, as one line naming where it is and what is wrong.
@@ -188,7 +191,8 @@ impl Config {
             demo,
             request_timeout_secs,
             max_body_mb,
-            catalog_refresh_secs
+            catalog_refresh_secs,
+            secure_cookies
         );
         take_opt!(
             database_url,
@@ -234,7 +238,8 @@ impl Config {
             demo,
             request_timeout_secs,
             max_body_mb,
-            catalog_refresh_secs
+            catalog_refresh_secs,
+            secure_cookies
         );
         from_env_opt!(
             database_url,

@@ -205,7 +205,7 @@ async fn serve(args: ServeArgs, mut config: Config) -> anyhow::Result<()> {
         store,
         &config,
         motcua_web::shutdown_signal(),
-        axum::Router::new(),
+        motcua_web::ExtraRoutes::default(),
     )
     .await?;
     say!("motcua is serving the portal at http://{}", running.addr);

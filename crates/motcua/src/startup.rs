@@ -155,7 +155,7 @@ pub async fn start(
     store: Store,
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    extra: axum::Router<AppState>,
+    extra: motcua_web::ExtraRoutes,
 ) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(config.listen)
         .await
@@ -177,6 +177,7 @@ pub async fn start(
             body_limit: usize::try_from(config.max_body_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
             node_id: format!("{}-{}", addr.port(), std::process::id()),
+            secure_cookies: config.secure_cookies,
         },
         catalog.clone(),
     );

@@ -275,3 +275,61 @@ async fn catalog_pages_on_a_360px_phone() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn sign_in_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let client = &browser.client;
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    client
+        .find(fantoccini::Locator::Id("dinh_danh"))
+        .await
+        .unwrap()
+        .send_keys("056090001234")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Id("mat_khau"))
+        .await
+        .unwrap()
+        .send_keys("Demo@2026")
+        .await
+        .unwrap();
+    std::fs::write(
+        screenshot_path("sign-in-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form.form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The Secure session cookie works on http://127.0.0.1: the account page shows.
+    // Poll by script: an element found before the navigation would go stale.
+    let mut heading = String::new();
+    for _ in 0..50 {
+        let found = client
+            .execute("return location.pathname === '/tai-khoan' ? document.querySelector('h1').textContent : '';", vec![])
+            .await;
+        if let Ok(serde_json::Value::String(text)) = found {
+            heading = text;
+            if heading == "Nguyễn Văn An" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(heading, "Nguyễn Văn An");
+    std::fs::write(
+        screenshot_path("account-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    browser.client.clone().close().await.unwrap();
+}

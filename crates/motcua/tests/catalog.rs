@@ -295,7 +295,7 @@ async fn an_edited_catalog_rebuilds_the_index() {
             c.catalog_refresh_secs = 1;
             c
         },
-        axum::Router::new(),
+        motcua_web::ExtraRoutes::default(),
     )
     .await;
     let store = motcua::startup::open_store(&app.config).await.unwrap();

@@ -148,9 +148,12 @@ async fn validation_errors_name_each_field_in_vietnamese() {
     let app = TestApp::start_with(
         motcua_store::Backend::Sqlite,
         |c| c,
-        axum::Router::new()
-            .route("/test/invalid", get(invalid))
-            .route("/api/v1/test/invalid", get(invalid)),
+        motcua_web::ExtraRoutes::public_get(
+            axum::Router::new()
+                .route("/test/invalid", get(invalid))
+                .route("/api/v1/test/invalid", get(invalid)),
+            &["/test/invalid", "/api/v1/test/invalid"],
+        ),
     )
     .await;
     let api = reqwest::get(app.url("/api/v1/test/invalid")).await.unwrap();
@@ -179,12 +182,15 @@ async fn slow_requests_time_out_with_a_clear_page() {
             c.request_timeout_secs = 1;
             c
         },
-        axum::Router::new().route(
-            "/test/stuck",
-            get(|| async {
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                "muộn"
-            }),
+        motcua_web::ExtraRoutes::public_get(
+            axum::Router::new().route(
+                "/test/stuck",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "muộn"
+                }),
+            ),
+            &["/test/stuck"],
         ),
     )
     .await;
@@ -208,9 +214,12 @@ async fn errors_become_vietnamese_pages_or_json() {
     let app = TestApp::start_with(
         motcua_store::Backend::Sqlite,
         |c| c,
-        axum::Router::new()
-            .route("/test/panic", get(boom))
-            .route("/api/v1/test/panic", get(boom)),
+        motcua_web::ExtraRoutes::public_get(
+            axum::Router::new()
+                .route("/test/panic", get(boom))
+                .route("/api/v1/test/panic", get(boom)),
+            &["/test/panic", "/api/v1/test/panic"],
+        ),
     )
     .await;
     let page = reqwest::get(app.url("/khong-ton-tai")).await.unwrap();
@@ -255,7 +264,7 @@ async fn oversized_bodies_are_refused_clearly() {
             c.max_body_mb = 1;
             c
         },
-        axum::Router::new(),
+        motcua_web::ExtraRoutes::default(),
     )
     .await;
     let response = reqwest::Client::new()
@@ -353,7 +362,7 @@ async fn metrics_are_served_on_their_own_listener() {
         let odd = reqwest::Client::new()
             .request(
                 reqwest::Method::from_bytes(b"FROBNICATE").unwrap(),
-                app.url("/"),
+                app.url("/api/v1/procedures"),
             )
             .send()
             .await
@@ -388,12 +397,15 @@ async fn graceful_shutdown_lets_an_in_flight_request_finish() {
     let mut app = TestApp::start_with(
         motcua_store::Backend::Sqlite,
         |c| c,
-        axum::Router::new().route(
-            "/test/slow",
-            get(|| async {
-                tokio::time::sleep(Duration::from_millis(1500)).await;
-                "xong"
-            }),
+        motcua_web::ExtraRoutes::public_get(
+            axum::Router::new().route(
+                "/test/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    "xong"
+                }),
+            ),
+            &["/test/slow"],
         ),
     )
     .await;

@@ -159,3 +159,55 @@ impl Db {
             .await?)
     }
 }
+
+impl Db {
+    /// The account a sign-in identifier names: a citizen ID, a tax code, an e-mail
+    /// address or a phone number (as stored), with its password hash.
+    pub async fn account_for_sign_in(
+        &self,
+        identifier: &str,
+    ) -> StoreResult<Option<(Account, Option<String>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            kind: String,
+            full_name: String,
+            citizen_id: Option<String>,
+            tax_code: Option<String>,
+            email: Option<String>,
+            phone: Option<String>,
+            password_hash: Option<String>,
+        }
+        let row = sqlx::query_as::<_, Row>(
+            "SELECT id, kind, full_name, citizen_id, tax_code, email, phone, password_hash FROM account \
+             WHERE disabled_at IS NULL AND (citizen_id = $1 OR tax_code = $1 OR LOWER(email) = LOWER($1) OR phone = $1) \
+             ORDER BY id LIMIT 1",
+        )
+        .bind(identifier)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| {
+            (
+                Account {
+                    id: r.id,
+                    kind: r.kind,
+                    full_name: r.full_name,
+                    citizen_id: r.citizen_id,
+                    tax_code: r.tax_code,
+                    email: r.email,
+                    phone: r.phone,
+                },
+                r.password_hash,
+            )
+        }))
+    }
+
+    pub async fn account(&self, id: i64) -> StoreResult<Option<Account>> {
+        Ok(sqlx::query_as::<_, Account>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}

@@ -15,6 +15,8 @@ mod migrate;
 pub mod outbox;
 pub mod password;
 pub mod procedures;
+pub mod security;
+pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

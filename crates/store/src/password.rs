@@ -5,6 +5,12 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 use crate::{StoreError, StoreResult};
 
+/// A real hash of a random password, verified against when an account does not exist
+/// so that the answer takes as long as for an existing one.
+pub static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    hash_password(&crate::sessions::random_token()).unwrap_or_default()
+});
+
 /// Hashes a password into a PHC string (algorithm, parameters, salt and hash).
 pub fn hash_password(password: &str) -> StoreResult<String> {
     let mut salt_bytes = [0u8; 16];

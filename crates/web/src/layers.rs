@@ -20,7 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::{AppState, WebConfig, error, metrics};
+use crate::{AppState, WebConfig, auth, error, metrics};
 
 /// The page may load only its own styles, scripts and images, may not be framed, and
 /// may post forms only to itself.
@@ -48,7 +48,7 @@ impl MakeRequestId for RequestIds {
     }
 }
 
-pub fn apply(routes: Router<AppState>, config: &WebConfig) -> Router<AppState> {
+pub fn apply(routes: Router<AppState>, config: &WebConfig, state: AppState) -> Router<AppState> {
     let security_headers = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -76,6 +76,11 @@ pub fn apply(routes: Router<AppState>, config: &WebConfig) -> Router<AppState> {
         ));
     // Each `layer` wraps everything added before it: the last one added runs first.
     routes
+        // Innermost: who may call the route (needs the session), then the CSRF check
+        // of forms, then the session itself.
+        .layer(middleware::from_fn_with_state(state.clone(), auth::policy::enforce))
+        .layer(middleware::from_fn(auth::csrf::check))
+        .layer(middleware::from_fn_with_state(state, auth::session::load))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+pub mod auth;
 pub mod catalog;
 mod error;
 mod health;
@@ -18,7 +19,7 @@ use std::time::Duration;
 use motcua_store::Store;
 
 pub use error::{AppError, FieldError};
-pub use routes::{RouteInfo, app, app_with, route_table};
+pub use routes::{ExtraRoutes, RouteInfo, app, app_with, route_table};
 pub use serve::{serve, shutdown_signal};
 
 /// Settings of the HTTP layer.
@@ -30,6 +31,9 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Names this node in readiness probes written to shared storage.
     pub node_id: String,
+    /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it
+    /// on http://localhost and http://127.0.0.1).
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
@@ -38,6 +42,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             body_limit: 25 * 1024 * 1024,
             node_id: "node".into(),
+            secure_cookies: true,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Every route of the application, in one place.
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
+use crate::auth::Access;
 use crate::{AppState, api, assets, error, health, layers, pages};
 
 /// One row of the route table: method, path, and who may call it.
@@ -10,45 +11,87 @@ use crate::{AppState, api, assets, error, health, layers, pages};
 pub struct RouteInfo {
     pub method: &'static str,
     pub path: &'static str,
-    /// `public` (anyone, signed in or not) until roles exist.
-    pub access: &'static str,
+    /// Who may call it; enforced for every request by [`crate::auth::policy::enforce`].
+    pub access: Access,
 }
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> RouteInfo {
+    RouteInfo {
+        method,
+        path,
+        access,
+    }
+}
+
+/// Every route and who may call it. A route served but missing here is refused to
+/// everyone.
+#[rustfmt::skip]
+const ROUTES: &[RouteInfo] = {
+    use Access::{Public, SignedIn};
+    &[
+        route("GET", "/", Public),
+        route("GET", "/healthz", Public),
+        route("GET", "/readyz", Public),
+        route("GET", "/static/{file}", Public),
+        route("GET", "/dang-nhap", Public),
+        route("POST", "/dang-nhap", Public),
+        route("POST", "/dang-xuat", Public),
+        route("GET", "/tai-khoan", SignedIn),
+        route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
+        route("GET", "/thu-tuc", Public),
+        route("GET", "/thu-tuc/{code}", Public),
+        route("GET", "/api/v1/openapi.json", Public),
+        route("GET", "/api/v1/procedures", Public),
+        route("GET", "/api/v1/procedures/suggest", Public),
+        route("GET", "/api/v1/procedures/export", Public),
+        route("GET", "/api/v1/procedures/{code}", Public),
+        route("GET", "/api/v1/calendar/holidays", Public),
+        route("GET", "/api/v1/calendar/lunar", Public),
+        route("GET", "/api/v1/calendar/due", Public),
+    ]
+};
 
 /// The routes served by [`app`], for documentation and authorization tests.
 pub fn route_table() -> &'static [RouteInfo] {
-    &[
-        RouteInfo {
-            method: "GET",
-            path: "/",
-            access: "public",
-        },
-        RouteInfo {
-            method: "GET",
-            path: "/healthz",
-            access: "public",
-        },
-        RouteInfo {
-            method: "GET",
-            path: "/readyz",
-            access: "public",
-        },
-        RouteInfo {
-            method: "GET",
-            path: "/static/{file}",
-            access: "public",
-        },
-    ]
+    ROUTES
 }
+
+/// Routes added to the application by its embedder (tests use them for slow or failing
+/// handlers), each with its policy like every other route.
+#[derive(Default)]
+pub struct ExtraRoutes {
+    pub routes: Router<AppState>,
+    pub policies: Vec<RouteInfo>,
+}
+
+impl ExtraRoutes {
+    /// `GET` routes anyone may call.
+    pub fn public_get(routes: Router<AppState>, paths: &[&'static str]) -> Self {
+        let policies = paths
+            .iter()
+            .map(|&path| RouteInfo {
+                method: "GET",
+                path,
+                access: Access::Public,
+            })
+            .collect();
+        Self { routes, policies }
+    }
+}
+
+/// The policies of the extra routes, for the enforcement middleware.
+#[derive(Clone, Default)]
+pub struct ExtraPolicies(pub std::sync::Arc<Vec<RouteInfo>>);
 
 /// The application: routes plus the middleware stack (request ids, logs, metrics,
-/// security headers, compression, limits and timeouts, error pages).
+/// security headers, compression, limits and timeouts, error pages, sessions, CSRF,
+/// access policy).
 pub fn app(state: AppState) -> Router {
-    app_with(state, Router::new())
+    app_with(state, ExtraRoutes::default())
 }
 
-/// The application with extra routes, which run through the same middleware (used by
-/// tests to exercise the stack with slow or failing handlers).
-pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
+/// The application with extra routes, which run through the same middleware.
+pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
     crate::metrics::recorder();
     let config = state.config().clone();
     let routes = Router::new()
@@ -56,6 +99,16 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{file}", get(assets::serve))
+        .route(
+            "/dang-nhap",
+            get(pages::account::form).post(pages::account::submit),
+        )
+        .route("/dang-xuat", post(pages::account::sign_out))
+        .route("/tai-khoan", get(pages::account::overview))
+        .route(
+            "/tai-khoan/dang-xuat-moi-noi",
+            post(pages::account::sign_out_everywhere),
+        )
         .route("/thu-tuc", get(pages::catalog::search))
         .route("/thu-tuc/{code}", get(pages::catalog::procedure))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -66,7 +119,10 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .route("/api/v1/calendar/holidays", get(api::calendar::holidays))
         .route("/api/v1/calendar/lunar", get(api::calendar::lunar))
         .route("/api/v1/calendar/due", get(api::calendar::due))
-        .merge(extra)
+        .merge(extra.routes)
         .fallback(error::not_found);
-    layers::apply(routes, &config).with_state(state)
+    let policies = ExtraPolicies(std::sync::Arc::new(extra.policies));
+    layers::apply(routes, &config, state.clone())
+        .layer(axum::Extension(policies))
+        .with_state(state)
 }

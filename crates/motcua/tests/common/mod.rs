@@ -37,14 +37,14 @@ pub fn test_config(db: &TestDatabase) -> Config {
 
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
-        Self::start_with(backend, |c| c, axum::Router::new()).await
+        Self::start_with(backend, |c| c, motcua_web::ExtraRoutes::default()).await
     }
 
     /// Starts with a changed configuration and extra routes.
     pub async fn start_with(
         backend: Backend,
         configure: impl FnOnce(Config) -> Config,
-        extra: axum::Router<motcua_web::AppState>,
+        extra: motcua_web::ExtraRoutes,
     ) -> Self {
         let db = TestDatabase::new(backend).await;
         let config = configure(test_config(&db));

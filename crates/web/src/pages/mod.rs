@@ -1,5 +1,6 @@
 //! Server-rendered pages (askama templates in `templates/`).
 
+pub mod account;
 pub mod catalog;
 pub mod home;
 

@@ -1,0 +1,473 @@
+//! Signing in: sessions, CSRF, throttling, sign-out everywhere and the access policy of
+//! every route (issue: accounts, identity and access).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use common::{TestApp, backends};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+
+const PASSWORD: &str = "Demo@2026";
+const CITIZEN: &str = "056090001234";
+const OFFICIAL: &str = "tiepnhan@nhatrang.example";
+const ADMIN: &str = "admin@motcua.example";
+
+/// A browser's view of the portal: its session cookie, and redirects not followed.
+struct Visitor {
+    client: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Visitor {
+    fn new(app: &TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            client,
+            base: app.base.clone(),
+            cookie: None,
+        }
+    }
+
+    fn keep_cookie(&mut self, response: &reqwest::Response) {
+        if let Some(set) = response.headers().get(SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            assert!(
+                set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Secure"),
+                "{set}"
+            );
+            let pair = set.split(';').next().unwrap();
+            self.cookie = pair
+                .split_once('=')
+                .map(|(_, v)| v.to_string())
+                .filter(|v| !v.is_empty());
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, format!("motcua_sid={cookie}"));
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, format!("motcua_sid={cookie}"));
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    /// The CSRF token of the sign-in form (creating the visitor's session).
+    async fn csrf(&mut self) -> String {
+        let html = self.get("/dang-nhap").await.text().await.unwrap();
+        csrf_in(&html)
+    }
+
+    async fn sign_in(&mut self, identifier: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf().await;
+        self.post(
+            "/dang-nhap",
+            &[
+                ("_csrf", &csrf),
+                ("dinh_danh", identifier),
+                ("mat_khau", password),
+            ],
+        )
+        .await
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .expect("a CSRF field")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn signing_in_replaces_the_session_and_shows_the_account() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let mut visitor = Visitor::new(&app);
+        let page = visitor.get("/tai-khoan").await;
+        assert_eq!(page.status(), StatusCode::SEE_OTHER);
+        assert_eq!(page.headers()[LOCATION], "/dang-nhap?tiep=%2Ftai-khoan");
+
+        let csrf = visitor.csrf().await;
+        let before = visitor
+            .cookie
+            .clone()
+            .expect("the sign-in form starts a session");
+        let signed_in = visitor
+            .post(
+                "/dang-nhap",
+                &[
+                    ("_csrf", &csrf),
+                    ("dinh_danh", CITIZEN),
+                    ("mat_khau", PASSWORD),
+                    ("tiep", "/tai-khoan"),
+                ],
+            )
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(signed_in.headers()[LOCATION], "/tai-khoan");
+        let after = visitor.cookie.clone().unwrap();
+        assert_ne!(before, after, "a new session id after signing in");
+
+        let account = visitor.get("/tai-khoan").await;
+        assert_eq!(account.status(), StatusCode::OK);
+        let html = account.text().await.unwrap();
+        assert!(
+            html.contains("Nguyễn Văn An") && html.contains("Thiết bị này"),
+            "{html}"
+        );
+
+        // Session fixation: the id known before signing in gives nothing.
+        let mut attacker = Visitor::new(&app);
+        attacker.cookie = Some(before);
+        assert_eq!(
+            attacker.get("/tai-khoan").await.status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // An open redirect is not possible through `tiep`.
+        let mut other = Visitor::new(&app);
+        let csrf = other.csrf().await;
+        let response = other
+            .post(
+                "/dang-nhap",
+                &[
+                    ("_csrf", &csrf),
+                    ("dinh_danh", CITIZEN),
+                    ("mat_khau", PASSWORD),
+                    ("tiep", "//evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(response.headers()[LOCATION], "/tai-khoan");
+
+        let store = motcua::startup::open_store(&app.config).await.unwrap();
+        let citizen = store
+            .db
+            .account_by_citizen_id(CITIZEN)
+            .await
+            .unwrap()
+            .unwrap();
+        let events = store
+            .db
+            .security_events(Some(citizen.id), 10)
+            .await
+            .unwrap();
+        assert!(events.iter().filter(|e| e.kind == "sign_in").count() >= 2);
+    }
+}
+
+#[tokio::test]
+async fn forms_without_the_sessions_csrf_token_are_refused() {
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let mut visitor = Visitor::new(&app);
+    // No session at all.
+    let response = visitor
+        .post(
+            "/dang-nhap",
+            &[("dinh_danh", CITIZEN), ("mat_khau", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // A session, but no token, or a wrong one.
+    let csrf = visitor.csrf().await;
+    let response = visitor
+        .post(
+            "/dang-nhap",
+            &[("dinh_danh", CITIZEN), ("mat_khau", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let wrong = "0".repeat(csrf.len());
+    let response = visitor
+        .post(
+            "/dang-nhap",
+            &[
+                ("_csrf", &wrong),
+                ("dinh_danh", CITIZEN),
+                ("mat_khau", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Signed in: signing out needs the token too.
+    assert_eq!(
+        visitor.sign_in(CITIZEN, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        visitor.post("/dang-xuat", &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        visitor.get("/tai-khoan").await.status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+    let html = visitor.get("/tai-khoan").await.text().await.unwrap();
+    let response = visitor
+        .post("/dang-xuat", &[("_csrf", &csrf_in(&html))])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        visitor.get("/tai-khoan").await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    // Missing fields get Vietnamese field messages.
+    let csrf = visitor.csrf().await;
+    let response = visitor
+        .post(
+            "/dang-nhap",
+            &[("_csrf", &csrf), ("dinh_danh", ""), ("mat_khau", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Nhập số căn cước, mã số thuế, e-mail hoặc số điện thoại")
+            && html.contains("Nhập mật khẩu")
+    );
+}
+
+/// 100 wrong passwords from one address within a minute: a handful are evaluated, the
+/// owner is told, and the right password works once the delay has passed.
+#[tokio::test]
+async fn repeated_failures_are_throttled_and_reported() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let store = motcua::startup::open_store(&app.config).await.unwrap();
+        let official = store.db.account_by_email(OFFICIAL).await.unwrap().unwrap();
+        let mut visitor = Visitor::new(&app);
+        let csrf = visitor.csrf().await;
+        let started = Instant::now();
+        let (mut evaluated, mut refused) = (0, 0);
+        for i in 0..100 {
+            let wrong = format!("sai-{i}");
+            let response = visitor
+                .post(
+                    "/dang-nhap",
+                    &[
+                        ("_csrf", &csrf),
+                        ("dinh_danh", OFFICIAL),
+                        ("mat_khau", &wrong),
+                    ],
+                )
+                .await;
+            match response.status() {
+                StatusCode::UNAUTHORIZED => evaluated += 1,
+                StatusCode::TOO_MANY_REQUESTS => refused += 1,
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(60));
+        assert!(
+            evaluated <= 8,
+            "{backend:?}: {evaluated} wrong passwords were evaluated"
+        );
+        assert_eq!(evaluated + refused, 100);
+        let failures = store
+            .db
+            .security_events(Some(official.id), 200)
+            .await
+            .unwrap();
+        assert_eq!(
+            failures
+                .iter()
+                .filter(|e| e.kind == "sign_in_failure")
+                .count(),
+            evaluated
+        );
+        assert_eq!(
+            failures.iter().filter(|e| e.kind == "lockout").count(),
+            1,
+            "{backend:?}"
+        );
+        let notices: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE topic = 'notify.sign_in_failures'",
+        )
+        .fetch_one(store.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(notices, 1, "the owner is told once");
+
+        // The right password while blocked is refused too, then works after the delay.
+        let blocked = visitor
+            .post(
+                "/dang-nhap",
+                &[
+                    ("_csrf", &csrf),
+                    ("dinh_danh", OFFICIAL),
+                    ("mat_khau", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            blocked
+                .text()
+                .await
+                .unwrap()
+                .contains("Vui lòng thử lại sau")
+        );
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let response = visitor
+                .post(
+                    "/dang-nhap",
+                    &[
+                        ("_csrf", &csrf),
+                        ("dinh_danh", OFFICIAL),
+                        ("mat_khau", PASSWORD),
+                    ],
+                )
+                .await;
+            if response.status() == StatusCode::SEE_OTHER {
+                break;
+            }
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert!(Instant::now() < deadline, "the delay never passed");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session() {
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let mut phone = Visitor::new(&app);
+    let mut laptop = Visitor::new(&app);
+    assert_eq!(
+        phone.sign_in(CITIZEN, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        laptop.sign_in(CITIZEN, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = phone.get("/tai-khoan").await.text().await.unwrap();
+    assert_eq!(
+        html.matches("Đăng nhập lúc").count(),
+        2,
+        "both devices are listed"
+    );
+    let response = phone
+        .post(
+            "/tai-khoan/dang-xuat-moi-noi",
+            &[("_csrf", &csrf_in(&html))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        laptop.get("/tai-khoan").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        phone.get("/tai-khoan").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Every route of the route table, for every kind of visitor, is allowed or refused as
+/// its policy says.
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let principals: [(&str, Option<&str>); 4] = [
+        ("anonymous", None),
+        ("citizen", Some(CITIZEN)),
+        ("official", Some(OFFICIAL)),
+        ("admin", Some(ADMIN)),
+    ];
+    let mut checked = 0;
+    for route in motcua_web::route_table() {
+        let path = route
+            .path
+            .replace("{code}", "1.001193")
+            .replace("{file}", "app.css");
+        for (name, identifier) in principals {
+            let mut visitor = Visitor::new(&app);
+            if let Some(identifier) = identifier {
+                assert_eq!(
+                    visitor.sign_in(identifier, PASSWORD).await.status(),
+                    StatusCode::SEE_OTHER
+                );
+            }
+            let response = match route.method {
+                "GET" => visitor.get(&path).await,
+                "POST" => {
+                    let csrf = if identifier.is_some() {
+                        csrf_in(&visitor.get("/tai-khoan").await.text().await.unwrap())
+                    } else {
+                        visitor.csrf().await
+                    };
+                    visitor.post(&path, &[("_csrf", &csrf)]).await
+                }
+                other => panic!("no probe for {other}"),
+            };
+            let to_sign_in = response
+                .headers()
+                .get(LOCATION)
+                .is_some_and(|l| l.to_str().unwrap().starts_with("/dang-nhap?tiep="));
+            let denied = response.status() == StatusCode::FORBIDDEN || to_sign_in;
+            let expected = match route.access {
+                motcua_web::auth::Access::Public => false,
+                motcua_web::auth::Access::SignedIn => identifier.is_none(),
+            };
+            assert_eq!(
+                denied,
+                expected,
+                "{} {} as {name}: {}",
+                route.method,
+                route.path,
+                response.status()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, motcua_web::route_table().len() * 4);
+}
+
+/// A route served without a policy in the route table is refused to everyone.
+#[tokio::test]
+async fn a_route_without_a_policy_is_refused() {
+    let extra = motcua_web::ExtraRoutes {
+        routes: axum::Router::new().route("/bao-cao-moi", get(|| async { "bí mật" })),
+        policies: Vec::new(),
+    };
+    let app = TestApp::start_with(motcua_store::Backend::Sqlite, |c| c, extra).await;
+    let mut anonymous = Visitor::new(&app);
+    assert_eq!(
+        anonymous.get("/bao-cao-moi").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let mut citizen = Visitor::new(&app);
+    citizen.sign_in(CITIZEN, PASSWORD).await;
+    let response = citizen.get("/bao-cao-moi").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(!response.text().await.unwrap().contains("bí mật"));
+}

@@ -1,0 +1,99 @@
+//! The access policy: every route in the route table names who may call it, and one
+//! middleware enforces it after routing. A route missing from the table is refused to
+//! everyone (fail closed) and logged, so a forgotten policy cannot open a route.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::session::CurrentSession;
+use crate::{AppError, AppState, routes};
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::SignedIn => "signed_in",
+        }
+    }
+
+    /// Whether a visitor (signed in or not) may pass.
+    pub fn allows(self, session: Option<&CurrentSession>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::SignedIn => session.is_some_and(|s| s.principal.is_some()),
+        }
+    }
+}
+
+/// Middleware: checks the matched route's policy for the current visitor.
+pub async fn enforce(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(matched) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+    else {
+        // Unmatched requests reach the fallback (404); nothing to protect.
+        return next.run(request).await;
+    };
+    let method = request.method().as_str().to_string();
+    let extra = request
+        .extensions()
+        .get::<routes::ExtraPolicies>()
+        .cloned()
+        .unwrap_or_default();
+    let policy = routes::route_table()
+        .iter()
+        .chain(extra.0.iter())
+        .find(|r| r.path == matched && r.method == method)
+        .map(|r| r.access);
+    let session = request.extensions().get::<CurrentSession>();
+    let signed_in = session.is_some_and(|s| s.principal.is_some());
+    match policy {
+        Some(access) if access.allows(session) => next.run(request).await,
+        Some(_) => {
+            tracing::warn!(route = %matched, %method, signed_in, "access denied");
+            if !signed_in && !matched.starts_with("/api/") && method == "GET" {
+                // A page that needs signing in: go there, and come back after.
+                let back = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = format!(
+                    "/dang-nhap?tiep={}",
+                    url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                );
+                let mut response = StatusCode::SEE_OTHER.into_response();
+                if let Ok(value) = HeaderValue::from_str(&target) {
+                    response.headers_mut().insert(header::LOCATION, value);
+                }
+                return response;
+            }
+            AppError::Forbidden.into_response()
+        }
+        // A known path asked with a method it does not serve: no handler runs, and the
+        // router answers 405.
+        None if routes::route_table()
+            .iter()
+            .chain(extra.0.iter())
+            .any(|r| r.path == matched) =>
+        {
+            next.run(request).await
+        }
+        None => {
+            tracing::error!(route = %matched, %method, "route has no access policy in the route table; refused");
+            AppError::Forbidden.into_response()
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! Signing in and out, and the account page with the active sessions.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use motcua_store::security::FREE_FAILURES;
+use motcua_store::{password, time};
+use serde::Deserialize;
+
+use crate::auth::session::{self, CurrentSession, TTL_MICROS};
+use crate::pages::Layout;
+use crate::{AppError, AppState, FieldError};
+
+#[derive(Template)]
+#[template(path = "account/sign_in.html")]
+struct SignInPage {
+    layout: Layout,
+    csrf: String,
+    identifier: String,
+    next: String,
+    message: Option<String>,
+    fields: Vec<FieldError>,
+}
+
+/// Where to go after signing in: a local path only (no open redirect).
+fn local_target(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/tai-khoan".to_string(),
+    }
+}
+
+fn client_ip(addr: &SocketAddr) -> String {
+    addr.ip().to_string()
+}
+
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn render(
+    page: SignInPage,
+    status: StatusCode,
+    cookie: Option<HeaderValue>,
+) -> Result<Response, AppError> {
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut response = (status, Html(html)).into_response();
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    // Pages with a CSRF token are never cached.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    tiep: Option<String>,
+}
+
+/// `GET /dang-nhap`: the form, with a session (and CSRF token) made for it if needed.
+pub async fn form(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    current: Option<axum::Extension<CurrentSession>>,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let next = local_target(query.tiep.as_deref());
+    if current.as_ref().is_some_and(|c| c.principal.is_some()) {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let (csrf, cookie) = match current {
+        Some(current) => (current.0.session.csrf_token.clone(), None),
+        None => {
+            let (token, session) = state
+                .store()
+                .db
+                .create_session(None, TTL_MICROS, &client_ip(&addr), &user_agent(&headers))
+                .await?;
+            (
+                session.csrf_token,
+                Some(session::set_cookie(
+                    Some(&token),
+                    state.config().secure_cookies,
+                )),
+            )
+        }
+    };
+    let page = SignInPage {
+        layout: Layout::new("Đăng nhập"),
+        csrf,
+        identifier: String::new(),
+        next,
+        message: None,
+        fields: Vec::new(),
+    };
+    render(page, StatusCode::OK, cookie)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    dinh_danh: String,
+    #[serde(default)]
+    mat_khau: String,
+    #[serde(default)]
+    tiep: Option<String>,
+}
+
+/// `POST /dang-nhap`. Throttled per account and per client address: once blocked,
+/// attempts are refused without evaluating the password.
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let db = &state.store().db;
+    let ip = client_ip(&addr);
+    let identifier = form.dinh_danh.trim().to_string();
+    let next = local_target(form.tiep.as_deref());
+    let page = |message: Option<String>, fields: Vec<FieldError>| SignInPage {
+        layout: Layout::new("Đăng nhập"),
+        csrf: current.session.csrf_token.clone(),
+        identifier: identifier.clone(),
+        next: next.clone(),
+        message,
+        fields,
+    };
+    let mut fields = Vec::new();
+    if identifier.is_empty() {
+        fields.push(FieldError {
+            field: "dinh_danh".into(),
+            message: "Nhập số căn cước, mã số thuế, e-mail hoặc số điện thoại".into(),
+        });
+    }
+    if form.mat_khau.is_empty() {
+        fields.push(FieldError {
+            field: "mat_khau".into(),
+            message: "Nhập mật khẩu".into(),
+        });
+    }
+    if !fields.is_empty() {
+        return render(page(None, fields), StatusCode::UNPROCESSABLE_ENTITY, None);
+    }
+    let ip_key = format!("ip:{ip}");
+    let found = db.account_for_sign_in(&identifier).await?;
+    let account_key = found
+        .as_ref()
+        .map(|(account, _)| format!("account:{}", account.id));
+    for key in std::iter::once(&ip_key).chain(account_key.as_ref()) {
+        if let Some(until) = db.throttle_blocked_until(key).await? {
+            let seconds = ((until - time::now_micros() + 999_999) / 1_000_000).max(1);
+            let message = format!(
+                "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây. Nếu quên mật khẩu, hãy đến Bộ phận Một cửa để được hỗ trợ."
+            );
+            return render(
+                page(Some(message), Vec::new()),
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+            );
+        }
+    }
+    let verified = match &found {
+        Some((_, Some(hash))) => password::verify_password(&form.mat_khau, hash),
+        // Same work for unknown accounts, so timing does not tell which exist.
+        _ => {
+            password::verify_password(&form.mat_khau, &password::DUMMY_HASH);
+            false
+        }
+    };
+    let Some((account, _)) = found.filter(|_| verified) else {
+        db.throttle_failure(&ip_key).await?;
+        if let Some(key) = &account_key {
+            let throttled = db.throttle_failure(key).await?;
+            let id = key.trim_start_matches("account:").parse::<i64>().ok();
+            db.record_security_event(id, "sign_in_failure", &ip, "")
+                .await?;
+            if throttled.failures == FREE_FAILURES + 1 {
+                db.record_security_event(
+                    id,
+                    "lockout",
+                    &ip,
+                    &format!("{} lần sai liên tiếp", throttled.failures),
+                )
+                .await?;
+                // The owner is told (delivered by the notification channels).
+                motcua_store::outbox::enqueue(
+                    db.pool(),
+                    "notify.sign_in_failures",
+                    &serde_json::json!({ "account_id": id, "failures": throttled.failures, "ip": ip }).to_string(),
+                    Some(&format!("sign-in-failures-{}", id.unwrap_or_default())),
+                )
+                .await?;
+            }
+        } else {
+            db.record_security_event(None, "sign_in_failure", &ip, "unknown identifier")
+                .await?;
+        }
+        let message = "Thông tin đăng nhập không đúng. Vui lòng kiểm tra lại.".to_string();
+        return render(
+            page(Some(message), Vec::new()),
+            StatusCode::UNAUTHORIZED,
+            None,
+        );
+    };
+    if let Some(key) = &account_key {
+        db.throttle_reset(key).await?;
+    }
+    // A new session for the signed-in account: the one used before signing in (which
+    // someone else may know) ends here.
+    db.delete_session(&current.session.id_hash).await?;
+    let (token, _) = db
+        .create_session(Some(account.id), TTL_MICROS, &ip, &user_agent(&headers))
+        .await?;
+    db.record_security_event(Some(account.id), "sign_in", &ip, "password")
+        .await?;
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(Some(&token), state.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+/// `POST /dang-xuat`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+) -> Result<Response, AppError> {
+    let db = &state.store().db;
+    db.delete_session(&current.session.id_hash).await?;
+    let account = current.principal.as_ref().map(|p| p.account.id);
+    db.record_security_event(account, "sign_out", &client_ip(&addr), "")
+        .await?;
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(None, state.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+/// `POST /tai-khoan/dang-xuat-moi-noi`: ends every session of the account.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+) -> Result<Response, AppError> {
+    let principal = current.principal.as_ref().ok_or(AppError::Forbidden)?;
+    let db = &state.store().db;
+    let ended = db.delete_account_sessions(principal.account.id).await?;
+    db.record_security_event(
+        Some(principal.account.id),
+        "sign_out_everywhere",
+        &client_ip(&addr),
+        &format!("{ended} phiên"),
+    )
+    .await?;
+    let mut response = Redirect::to("/dang-nhap").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(None, state.config().secure_cookies),
+    );
+    Ok(response)
+}
+
+struct SessionView {
+    started: String,
+    last_seen: String,
+    ip: String,
+    device: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/overview.html")]
+struct AccountPage {
+    layout: Layout,
+    csrf: String,
+    name: String,
+    kind: &'static str,
+    identifiers: Vec<(String, String)>,
+    roles: Vec<String>,
+    sessions: Vec<SessionView>,
+}
+
+fn format_time(micros: i64) -> String {
+    time::from_micros(micros)
+        .with_timezone(&motcua_domain::VIETNAM_TIME)
+        .format("%H:%M %d/%m/%Y")
+        .to_string()
+}
+
+/// `GET /tai-khoan`.
+pub async fn overview(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+) -> Result<Response, AppError> {
+    let principal = current.principal.as_ref().ok_or(AppError::Forbidden)?;
+    let account = &principal.account;
+    let sessions = state
+        .store()
+        .db
+        .account_sessions(account.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            started: format_time(s.created_at),
+            last_seen: format_time(s.last_seen_at),
+            current: s.id_hash == current.session.id_hash,
+            ip: s.ip,
+            device: s.user_agent.chars().take(80).collect(),
+        })
+        .collect();
+    let kind = match account.kind.as_str() {
+        "citizen" => "Công dân",
+        "organisation" => "Tổ chức",
+        "official" => "Cán bộ, công chức",
+        _ => "Quản trị hệ thống",
+    };
+    let mut identifiers = Vec::new();
+    for (label, value) in [
+        ("Số căn cước", &account.citizen_id),
+        ("Mã số thuế", &account.tax_code),
+        ("E-mail", &account.email),
+        ("Số điện thoại", &account.phone),
+    ] {
+        if let Some(value) = value {
+            identifiers.push((label.to_string(), value.clone()));
+        }
+    }
+    let roles = principal
+        .roles
+        .iter()
+        .map(|r| match r.role.as_str() {
+            "reception" => "Tiếp nhận hồ sơ (một cửa)",
+            "specialist" => "Chuyên viên xử lý",
+            "leader" => "Lãnh đạo",
+            "agency_admin" => "Quản trị cơ quan",
+            "volunteer" => "Tình nguyện viên hỗ trợ",
+            _ => "Quản trị hệ thống",
+        })
+        .map(str::to_string)
+        .collect();
+    let page = AccountPage {
+        layout: Layout::new("Tài khoản"),
+        csrf: current.session.csrf_token.clone(),
+        name: account.full_name.clone(),
+        kind,
+        identifiers,
+        roles,
+        sessions,
+    };
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
