@@ -169,13 +169,8 @@ impl Db {
     ) -> StoreResult<Option<(Account, Option<String>)>> {
         #[derive(sqlx::FromRow)]
         struct Row {
-            id: i64,
-            kind: String,
-            full_name: String,
-            citizen_id: Option<String>,
-            tax_code: Option<String>,
-            email: Option<String>,
-            phone: Option<String>,
+            #[sqlx(flatten)]
+            account: Account,
             password_hash: Option<String>,
         }
         let row = sqlx::query_as::<_, Row>(
@@ -186,20 +181,7 @@ impl Db {
         .bind(identifier)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| {
-            (
-                Account {
-                    id: r.id,
-                    kind: r.kind,
-                    full_name: r.full_name,
-                    citizen_id: r.citizen_id,
-                    tax_code: r.tax_code,
-                    email: r.email,
-                    phone: r.phone,
-                },
-                r.password_hash,
-            )
-        }))
+        Ok(row.map(|r| (r.account, r.password_hash)))
     }
 
     pub async fn account(&self, id: i64) -> StoreResult<Option<Account>> {
