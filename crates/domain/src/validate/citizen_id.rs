@@ -35,6 +35,10 @@ pub enum CitizenIdError {
     /// The fourth digit is not a century and sex code in use.
     #[error("Chữ số thứ tư (mã thế kỷ và giới tính) không hợp lệ")]
     Century,
+    /// The century digit and the two year digits give a year that does not match the
+    /// person's known birth year (or lies in the future).
+    #[error("Số định danh cho năm sinh {in_id}, không khớp với năm sinh {known}")]
+    BirthYear { in_id: i32, known: i32 },
 }
 
 /// Sex as encoded in the number.
@@ -122,6 +126,50 @@ impl CitizenId {
 
     fn digit(&self, index: usize) -> u8 {
         self.0.as_bytes()[index] - b'0'
+    }
+}
+
+impl CitizenId {
+    /// Checks that the birth year written in the number (century digit and two year
+    /// digits) is the person's known birth year, e.g. from the identity card or e-ID.
+    ///
+    /// ```
+    /// use motcua_domain::validate::{CitizenId, CitizenIdError};
+    ///
+    /// let id: CitizenId = "056090001234".parse().unwrap();
+    /// assert!(id.agrees_with_birth_year(1990).is_ok());
+    /// assert_eq!(
+    ///     id.agrees_with_birth_year(2090),
+    ///     Err(CitizenIdError::BirthYear { in_id: 1990, known: 2090 })
+    /// );
+    /// ```
+    pub fn agrees_with_birth_year(&self, known: i32) -> Result<(), CitizenIdError> {
+        let in_id = self.birth_year();
+        if in_id == known {
+            Ok(())
+        } else {
+            Err(CitizenIdError::BirthYear { in_id, known })
+        }
+    }
+
+    /// Parses a number whose holder must already be born in `current_year`: a century
+    /// digit of 2 or 3 with a later year ("056290…" read in 2026) is refused.
+    ///
+    /// ```
+    /// use motcua_domain::validate::CitizenId;
+    ///
+    /// assert!(CitizenId::parse_as_of("056220001234", 2026).is_ok());
+    /// assert!(CitizenId::parse_as_of("056290001234", 2026).is_err());
+    /// ```
+    pub fn parse_as_of(text: &str, current_year: i32) -> Result<Self, CitizenIdError> {
+        let id: Self = text.parse()?;
+        if id.birth_year() > current_year {
+            return Err(CitizenIdError::BirthYear {
+                in_id: id.birth_year(),
+                known: current_year,
+            });
+        }
+        Ok(id)
     }
 }
 
