@@ -10,6 +10,7 @@
 //! - [`dossier_code`]: dossier codes (Circular 01/2018/TT-VPCP art. 19) and agency codes.
 //! - [`dossier`]: the one-stop dossier state machine (Decree 118/2025/NĐ-CP).
 //! - [`money`]: amounts in đồng, fee items, amounts in Vietnamese words.
+//! - [`totp`]: one-time passwords of authenticator apps (RFC 6238), the second factor.
 //! - [`validate`]: citizen ID, tax code, phone number and e-mail validators.
 
 pub mod calendar;
@@ -20,6 +21,7 @@ pub mod dossier_code;
 pub mod lunar;
 pub mod money;
 mod serde_formats;
+pub mod totp;
 pub mod validate;
 
 pub use calendar::VIETNAM_TIME;

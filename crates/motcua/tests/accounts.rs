@@ -93,6 +93,25 @@ impl Visitor {
     }
 }
 
+/// A CSRF token from whichever page this visitor can see with a form.
+async fn any_csrf(visitor: &mut Visitor) -> String {
+    for page in [
+        "/tai-khoan",
+        "/dang-nhap/thiet-lap-xac-thuc",
+        "/dang-nhap/xac-thuc",
+        "/dang-nhap",
+    ] {
+        let response = visitor.get(page).await;
+        if response.status() == StatusCode::OK {
+            let html = response.text().await.unwrap();
+            if html.contains("name=\"_csrf\"") {
+                return csrf_in(&html);
+            }
+        }
+    }
+    panic!("no page with a form for this visitor")
+}
+
 fn csrf_in(html: &str) -> String {
     html.split("name=\"_csrf\" value=\"")
         .nth(1)
@@ -420,11 +439,7 @@ async fn authorization_matrix() {
             let response = match route.method {
                 "GET" => visitor.get(&path).await,
                 "POST" => {
-                    let csrf = if identifier.is_some() {
-                        csrf_in(&visitor.get("/tai-khoan").await.text().await.unwrap())
-                    } else {
-                        visitor.csrf().await
-                    };
+                    let csrf = any_csrf(&mut visitor).await;
                     visitor.post(&path, &[("_csrf", &csrf)]).await
                 }
                 other => panic!("no probe for {other}"),
@@ -434,9 +449,13 @@ async fn authorization_matrix() {
                 .get(LOCATION)
                 .is_some_and(|l| l.to_str().unwrap().starts_with("/dang-nhap?tiep="));
             let denied = response.status() == StatusCode::FORBIDDEN || to_sign_in;
+            // Officials and administrators have given only their password here: until
+            // the second factor they are signed in for nothing but that step.
+            let needs_second_factor = matches!(name, "official" | "admin");
             let expected = match route.access {
                 motcua_web::auth::Access::Public => false,
-                motcua_web::auth::Access::SignedIn => identifier.is_none(),
+                motcua_web::auth::Access::SignedIn => identifier.is_none() || needs_second_factor,
+                motcua_web::auth::Access::SecondFactorPending => !needs_second_factor,
             };
             assert_eq!(
                 denied,
@@ -470,4 +489,148 @@ async fn a_route_without_a_policy_is_refused() {
     let response = citizen.get("/bao-cao-moi").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(!response.text().await.unwrap().contains("bí mật"));
+}
+
+fn secret_in(html: &str) -> Vec<u8> {
+    let grouped = html
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    motcua_domain::totp::base32_decode(grouped).expect("a base32 secret")
+}
+
+fn code_now(secret: &[u8], steps_ahead: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    format!(
+        "{:06}",
+        motcua_domain::totp::code(secret, now / 30 + steps_ahead)
+    )
+}
+
+/// Officials get no powers on a password alone: they enrol an authenticator app (and
+/// get recovery codes), then give a code at every sign-in; codes never work twice.
+#[tokio::test]
+async fn officials_need_a_second_factor() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let mut official = Visitor::new(&app);
+        let response = official.sign_in(OFFICIAL, PASSWORD).await;
+        assert_eq!(
+            response.headers()[LOCATION],
+            "/dang-nhap/xac-thuc?tiep=%2Ftai-khoan"
+        );
+        // The password alone opens nothing.
+        assert_eq!(
+            official.get("/tai-khoan").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let response = official.get("/dang-nhap/xac-thuc?tiep=%2Ftai-khoan").await;
+        assert_eq!(
+            response.headers()[LOCATION],
+            "/dang-nhap/thiet-lap-xac-thuc?tiep=%2Ftai-khoan"
+        );
+        let enrol = official
+            .get("/dang-nhap/thiet-lap-xac-thuc?tiep=%2Ftai-khoan")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(enrol.contains("otpauth://totp/motcua%3Atiepnhan%40nhatrang.example?secret="));
+        let secret = secret_in(&enrol);
+        assert_eq!(secret.len(), 20);
+        // A reload keeps the same secret.
+        let again = official
+            .get("/dang-nhap/thiet-lap-xac-thuc")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(secret_in(&again), secret);
+        let csrf = csrf_in(&enrol);
+        let wrong = official
+            .post(
+                "/dang-nhap/thiet-lap-xac-thuc",
+                &[("_csrf", &csrf), ("ma", "000000")],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let first_code = code_now(&secret, 0);
+        let confirmed = official
+            .post(
+                "/dang-nhap/thiet-lap-xac-thuc",
+                &[
+                    ("_csrf", &csrf),
+                    ("ma", &first_code),
+                    ("tiep", "/tai-khoan"),
+                ],
+            )
+            .await;
+        assert_eq!(confirmed.status(), StatusCode::OK, "{backend:?}");
+        let html = confirmed.text().await.unwrap();
+        let codes: Vec<String> = html
+            .split("<li><code>")
+            .skip(1)
+            .map(|part| part.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(
+            official.get("/tai-khoan").await.status(),
+            StatusCode::OK,
+            "signed in after the second factor"
+        );
+
+        // Next time: password, then a code. The code used at enrolment is refused.
+        let mut later = Visitor::new(&app);
+        later.sign_in(OFFICIAL, PASSWORD).await;
+        let csrf = any_csrf(&mut later).await;
+        let replay = later
+            .post(
+                "/dang-nhap/xac-thuc",
+                &[("_csrf", &csrf), ("ma", &first_code)],
+            )
+            .await;
+        assert_eq!(
+            replay.status(),
+            StatusCode::UNAUTHORIZED,
+            "a code never works twice"
+        );
+        let next_code = code_now(&secret, 1);
+        let ok = later
+            .post(
+                "/dang-nhap/xac-thuc",
+                &[("_csrf", &csrf), ("ma", &next_code), ("tiep", "/tai-khoan")],
+            )
+            .await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        assert_eq!(ok.headers()[LOCATION], "/tai-khoan");
+        assert_eq!(later.get("/tai-khoan").await.status(), StatusCode::OK);
+
+        // A recovery code works once.
+        let mut without_phone = Visitor::new(&app);
+        without_phone.sign_in(OFFICIAL, PASSWORD).await;
+        let csrf = any_csrf(&mut without_phone).await;
+        let used = without_phone
+            .post(
+                "/dang-nhap/xac-thuc",
+                &[("_csrf", &csrf), ("ma", &codes[0].to_lowercase())],
+            )
+            .await;
+        assert_eq!(used.status(), StatusCode::SEE_OTHER);
+        let mut again = Visitor::new(&app);
+        again.sign_in(OFFICIAL, PASSWORD).await;
+        let csrf = any_csrf(&mut again).await;
+        let reused = again
+            .post(
+                "/dang-nhap/xac-thuc",
+                &[("_csrf", &csrf), ("ma", &codes[0])],
+            )
+            .await;
+        assert_eq!(reused.status(), StatusCode::UNAUTHORIZED);
+    }
 }

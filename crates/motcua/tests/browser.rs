@@ -331,5 +331,54 @@ async fn sign_in_on_a_360px_phone() {
         client.screenshot().await.unwrap(),
     )
     .unwrap();
+    // An official is asked to enrol a second factor after the password.
+    client.goto(&app.url("/tai-khoan")).await.unwrap();
+    client
+        .find(fantoccini::Locator::Css("form[action='/dang-xuat'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    client
+        .find(fantoccini::Locator::Id("dinh_danh"))
+        .await
+        .unwrap()
+        .send_keys("tiepnhan@nhatrang.example")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Id("mat_khau"))
+        .await
+        .unwrap()
+        .send_keys("Demo@2026")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form.form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut path = serde_json::Value::Null;
+    for _ in 0..30 {
+        path = client
+            .execute("return location.pathname;", vec![])
+            .await
+            .unwrap_or_default();
+        if path == "/dang-nhap/thiet-lap-xac-thuc" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(path, "/dang-nhap/thiet-lap-xac-thuc");
+    std::fs::write(
+        screenshot_path("second-factor-enrol-360x740.png"),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
     browser.client.clone().close().await.unwrap();
 }

@@ -15,6 +15,7 @@ mod migrate;
 pub mod outbox;
 pub mod password;
 pub mod procedures;
+pub mod second_factor;
 pub mod security;
 pub mod sessions;
 #[cfg(feature = "testing")]

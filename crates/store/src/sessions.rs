@@ -25,6 +25,13 @@ pub struct Session {
 
 const COLUMNS: &str = "id_hash, account_id, csrf_token, second_factor_at, created_at, last_seen_at, expires_at, ip, user_agent";
 
+/// `N` random bytes from the operating system's generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::fill(&mut bytes);
+    bytes
+}
+
 /// 32 random bytes, hex: a session token or a CSRF token.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{Public, SignedIn};
+    use Access::{Public, SecondFactorPending, SignedIn};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -36,6 +36,10 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/dang-nhap", Public),
         route("POST", "/dang-nhap", Public),
         route("POST", "/dang-xuat", Public),
+        route("GET", "/dang-nhap/xac-thuc", SecondFactorPending),
+        route("POST", "/dang-nhap/xac-thuc", SecondFactorPending),
+        route("GET", "/dang-nhap/thiet-lap-xac-thuc", SecondFactorPending),
+        route("POST", "/dang-nhap/thiet-lap-xac-thuc", SecondFactorPending),
         route("GET", "/tai-khoan", SignedIn),
         route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
         route("GET", "/thu-tuc", Public),
@@ -104,6 +108,14 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             get(pages::account::form).post(pages::account::submit),
         )
         .route("/dang-xuat", post(pages::account::sign_out))
+        .route(
+            "/dang-nhap/xac-thuc",
+            get(pages::second_factor::form).post(pages::second_factor::verify),
+        )
+        .route(
+            "/dang-nhap/thiet-lap-xac-thuc",
+            get(pages::second_factor::enrol).post(pages::second_factor::confirm),
+        )
         .route("/tai-khoan", get(pages::account::overview))
         .route(
             "/tai-khoan/dang-xuat-moi-noi",

@@ -17,6 +17,8 @@ pub enum Access {
     Public,
     /// Any signed-in account.
     SignedIn,
+    /// An official or administrator between password and second factor.
+    SecondFactorPending,
 }
 
 impl Access {
@@ -24,6 +26,7 @@ impl Access {
         match self {
             Access::Public => "public",
             Access::SignedIn => "signed_in",
+            Access::SecondFactorPending => "second_factor_pending",
         }
     }
 
@@ -32,6 +35,9 @@ impl Access {
         match self {
             Access::Public => true,
             Access::SignedIn => session.is_some_and(|s| s.principal.is_some()),
+            Access::SecondFactorPending => {
+                session.is_some_and(|s| s.pending_second_factor.is_some())
+            }
         }
     }
 }

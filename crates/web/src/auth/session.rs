@@ -28,7 +28,16 @@ pub struct Principal {
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
     pub session: Session,
+    /// The signed-in account, once every factor it needs has passed.
     pub principal: Option<Principal>,
+    /// An official or administrator who gave the password but not yet the second
+    /// factor: signed in for nothing else.
+    pub pending_second_factor: Option<Account>,
+}
+
+/// Accounts whose powers need a second factor.
+pub fn needs_second_factor(account: &Account) -> bool {
+    matches!(account.kind.as_str(), "official" | "admin")
 }
 
 /// The session token sent by the browser, if any.
@@ -80,15 +89,26 @@ async fn current(
     if motcua_store::time::now_micros() - session.last_seen_at > TOUCH_EVERY_MICROS {
         db.touch_session(&session.id_hash, TTL_MICROS).await?;
     }
-    let principal = match session.account_id {
-        Some(id) => match db.account(id).await? {
-            Some(account) => Some(Principal {
+    let account = match session.account_id {
+        Some(id) => db.account(id).await?,
+        None => None,
+    };
+    let (principal, pending_second_factor) = match account {
+        Some(account) if needs_second_factor(&account) && session.second_factor_at.is_none() => {
+            (None, Some(account))
+        }
+        Some(account) => (
+            Some(Principal {
                 roles: db.roles_of(account.id).await?,
                 account,
             }),
-            None => None,
-        },
-        None => None,
+            None,
+        ),
+        None => (None, None),
     };
-    Ok(Some(CurrentSession { session, principal }))
+    Ok(Some(CurrentSession {
+        session,
+        principal,
+        pending_second_factor,
+    }))
 }

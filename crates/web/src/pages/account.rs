@@ -27,7 +27,7 @@ struct SignInPage {
 }
 
 /// Where to go after signing in: a local path only (no open redirect).
-fn local_target(next: Option<&str>) -> String {
+pub(crate) fn local_target(next: Option<&str>) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_string()
@@ -36,7 +36,7 @@ fn local_target(next: Option<&str>) -> String {
     }
 }
 
-fn client_ip(addr: &SocketAddr) -> String {
+pub(crate) fn client_ip(addr: &SocketAddr) -> String {
     addr.ip().to_string()
 }
 
@@ -83,6 +83,12 @@ pub async fn form(
     let next = local_target(query.tiep.as_deref());
     if current.as_ref().is_some_and(|c| c.principal.is_some()) {
         return Ok(Redirect::to(&next).into_response());
+    }
+    if current
+        .as_ref()
+        .is_some_and(|c| c.pending_second_factor.is_some())
+    {
+        return Ok(Redirect::to("/dang-nhap/xac-thuc").into_response());
     }
     let (csrf, cookie) = match current {
         Some(current) => (current.0.session.csrf_token.clone(), None),
@@ -231,7 +237,15 @@ pub async fn submit(
         .await?;
     db.record_security_event(Some(account.id), "sign_in", &ip, "password")
         .await?;
-    let mut response = Redirect::to(&next).into_response();
+    let target = if session::needs_second_factor(&account) {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("tiep", &next)
+            .finish();
+        format!("/dang-nhap/xac-thuc?{query}")
+    } else {
+        next
+    };
+    let mut response = Redirect::to(&target).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session::set_cookie(Some(&token), state.config().secure_cookies),

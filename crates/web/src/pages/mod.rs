@@ -3,6 +3,7 @@
 pub mod account;
 pub mod catalog;
 pub mod home;
+pub mod second_factor;
 
 use crate::assets;
 
