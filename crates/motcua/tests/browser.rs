@@ -276,6 +276,19 @@ async fn catalog_pages_on_a_360px_phone() {
     browser.client.clone().close().await.unwrap();
 }
 
+/// Types a demo account's sign-in into the open sign-in form.
+async fn fill_sign_in(client: &Client, identifier: &str) {
+    for (field, value) in [("dinh_danh", identifier), ("mat_khau", "Demo@2026")] {
+        client
+            .find(fantoccini::Locator::Id(field))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+}
+
 #[tokio::test]
 async fn sign_in_on_a_360px_phone() {
     let Some(browser) = browser(360, 740).await else {
@@ -284,20 +297,7 @@ async fn sign_in_on_a_360px_phone() {
     let app = TestApp::start(motcua_store::Backend::Sqlite).await;
     let client = &browser.client;
     client.goto(&app.url("/dang-nhap")).await.unwrap();
-    client
-        .find(fantoccini::Locator::Id("dinh_danh"))
-        .await
-        .unwrap()
-        .send_keys("056090001234")
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Id("mat_khau"))
-        .await
-        .unwrap()
-        .send_keys("Demo@2026")
-        .await
-        .unwrap();
+    fill_sign_in(client, "056090001234").await;
     std::fs::write(
         screenshot_path("sign-in-360x740.png"),
         client.screenshot().await.unwrap(),
@@ -342,20 +342,7 @@ async fn sign_in_on_a_360px_phone() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     client.goto(&app.url("/dang-nhap")).await.unwrap();
-    client
-        .find(fantoccini::Locator::Id("dinh_danh"))
-        .await
-        .unwrap()
-        .send_keys("tiepnhan@nhatrang.example")
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Id("mat_khau"))
-        .await
-        .unwrap()
-        .send_keys("Demo@2026")
-        .await
-        .unwrap();
+    fill_sign_in(client, "tiepnhan@nhatrang.example").await;
     client
         .find(fantoccini::Locator::Css("form.form button"))
         .await
