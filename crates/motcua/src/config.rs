@@ -126,6 +126,40 @@ struct FileConfig {
     secure_cookies: Option<bool>,
 }
 
+/// The keys with a default, listed once for the file and the environment.
+macro_rules! plain_keys {
+    ($apply:ident) => {
+        $apply!(
+            listen,
+            metrics_listen,
+            data_dir,
+            database_max_connections,
+            s3_allow_http,
+            log_format,
+            log_level,
+            demo,
+            request_timeout_secs,
+            max_body_mb,
+            catalog_refresh_secs,
+            secure_cookies
+        )
+    };
+}
+
+/// The keys without a default, listed once for the file and the environment.
+macro_rules! optional_keys {
+    ($apply:ident) => {
+        $apply!(
+            database_url,
+            storage_url,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key
+        )
+    };
+}
+
 /// A configuration problem, as one line naming where it is and what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -180,28 +214,8 @@ impl Config {
         macro_rules! take_opt {
             ($($key:ident),*) => { $( if file.$key.is_some() { self.$key = file.$key; } )* };
         }
-        take!(
-            listen,
-            metrics_listen,
-            data_dir,
-            database_max_connections,
-            s3_allow_http,
-            log_format,
-            log_level,
-            demo,
-            request_timeout_secs,
-            max_body_mb,
-            catalog_refresh_secs,
-            secure_cookies
-        );
-        take_opt!(
-            database_url,
-            storage_url,
-            s3_endpoint,
-            s3_region,
-            s3_access_key_id,
-            s3_secret_access_key
-        );
+        plain_keys!(take);
+        optional_keys!(take_opt);
     }
 
     fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -227,28 +241,8 @@ impl Config {
                 if let Some(value) = env(&name).filter(|v| !v.is_empty()) { self.$key = Some(parse(&name, &value)?); }
             )* };
         }
-        from_env!(
-            listen,
-            metrics_listen,
-            data_dir,
-            database_max_connections,
-            s3_allow_http,
-            log_format,
-            log_level,
-            demo,
-            request_timeout_secs,
-            max_body_mb,
-            catalog_refresh_secs,
-            secure_cookies
-        );
-        from_env_opt!(
-            database_url,
-            storage_url,
-            s3_endpoint,
-            s3_region,
-            s3_access_key_id,
-            s3_secret_access_key
-        );
+        plain_keys!(from_env);
+        optional_keys!(from_env_opt);
         // The conventional unprefixed names win over the prefixed ones.
         if let Some(url) = env("DATABASE_URL").filter(|v| !v.is_empty()) {
             self.database_url = Some(Secret(url));
