@@ -456,6 +456,8 @@ async fn authorization_matrix() {
                 motcua_web::auth::Access::Public => false,
                 motcua_web::auth::Access::SignedIn => identifier.is_none() || needs_second_factor,
                 motcua_web::auth::Access::SecondFactorPending => !needs_second_factor,
+                // Nobody here has passed a second factor, which administrators need.
+                motcua_web::auth::Access::SystemAdmin => true,
             };
             assert_eq!(
                 denied,
@@ -632,5 +634,56 @@ async fn officials_need_a_second_factor() {
             )
             .await;
         assert_eq!(reused.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// Enrols a second factor for a freshly signed-in official or administrator.
+async fn pass_second_factor(visitor: &mut Visitor) {
+    let enrol = visitor
+        .get("/dang-nhap/thiet-lap-xac-thuc")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let secret = secret_in(&enrol);
+    let code = code_now(&secret, 0);
+    let response = visitor
+        .post(
+            "/dang-nhap/thiet-lap-xac-thuc",
+            &[("_csrf", &csrf_in(&enrol)), ("ma", &code)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn administrators_read_the_security_log() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let mut citizen = Visitor::new(&app);
+        citizen.sign_in(CITIZEN, PASSWORD).await;
+        assert_eq!(
+            citizen.get("/quan-tri/nhat-ky-bao-mat").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let mut intruder = Visitor::new(&app);
+        intruder.sign_in(CITIZEN, "sai mật khẩu").await;
+
+        let mut admin = Visitor::new(&app);
+        admin.sign_in(ADMIN, PASSWORD).await;
+        // The password alone does not open administration.
+        let pending = admin.get("/quan-tri/nhat-ky-bao-mat").await;
+        assert_eq!(pending.status(), StatusCode::SEE_OTHER);
+        pass_second_factor(&mut admin).await;
+        let log = admin.get("/quan-tri/nhat-ky-bao-mat").await;
+        assert_eq!(log.status(), StatusCode::OK, "{backend:?}");
+        let html = log.text().await.unwrap();
+        for entry in [
+            "Đăng nhập sai",
+            "Bật xác thực hai lớp",
+            "Nguyễn Văn An (an.nguyen@congdan.example)",
+        ] {
+            assert!(html.contains(entry), "{backend:?}: {entry}");
+        }
     }
 }

@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{Public, SecondFactorPending, SignedIn};
+    use Access::{Public, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -42,6 +42,7 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/dang-nhap/thiet-lap-xac-thuc", SecondFactorPending),
         route("GET", "/tai-khoan", SignedIn),
         route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
+        route("GET", "/quan-tri/nhat-ky-bao-mat", SystemAdmin),
         route("GET", "/thu-tuc", Public),
         route("GET", "/thu-tuc/{code}", Public),
         route("GET", "/api/v1/openapi.json", Public),
@@ -121,6 +122,7 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             "/tai-khoan/dang-xuat-moi-noi",
             post(pages::account::sign_out_everywhere),
         )
+        .route("/quan-tri/nhat-ky-bao-mat", get(pages::security_log::show))
         .route("/thu-tuc", get(pages::catalog::search))
         .route("/thu-tuc/{code}", get(pages::catalog::procedure))
         .route("/api/v1/openapi.json", get(api::openapi))

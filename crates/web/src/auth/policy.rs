@@ -19,6 +19,8 @@ pub enum Access {
     SignedIn,
     /// An official or administrator between password and second factor.
     SecondFactorPending,
+    /// A system administrator (second factor passed).
+    SystemAdmin,
 }
 
 impl Access {
@@ -27,6 +29,7 @@ impl Access {
             Access::Public => "public",
             Access::SignedIn => "signed_in",
             Access::SecondFactorPending => "second_factor_pending",
+            Access::SystemAdmin => "system_admin",
         }
     }
 
@@ -38,6 +41,9 @@ impl Access {
             Access::SecondFactorPending => {
                 session.is_some_and(|s| s.pending_second_factor.is_some())
             }
+            Access::SystemAdmin => session
+                .and_then(|s| s.principal.as_ref())
+                .is_some_and(|p| p.roles.iter().any(|r| r.role == "system_admin")),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod catalog;
 pub mod home;
 pub mod second_factor;
+pub mod security_log;
 
 use crate::assets;
 

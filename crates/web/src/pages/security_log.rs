@@ -1,0 +1,80 @@
+//! The security log for system administrators: sign-ins, failures, lock-outs, second
+//! factors and sign-outs, newest first.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use motcua_store::time;
+
+use crate::pages::Layout;
+use crate::{AppError, AppState};
+
+/// Events shown on the page.
+const LIMIT: i64 = 200;
+
+struct EventView {
+    at: String,
+    who: String,
+    what: &'static str,
+    ip: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/security_log.html")]
+struct SecurityLogPage {
+    layout: Layout,
+    events: Vec<EventView>,
+}
+
+fn label(kind: &str) -> &'static str {
+    match kind {
+        "sign_in" => "Đăng nhập",
+        "sign_in_failure" => "Đăng nhập sai",
+        "lockout" => "Tạm khóa đăng nhập",
+        "second_factor" => "Xác thực hai lớp",
+        "second_factor_failure" => "Mã xác thực sai",
+        "second_factor_enrolled" => "Bật xác thực hai lớp",
+        "sign_out" => "Đăng xuất",
+        "sign_out_everywhere" => "Đăng xuất mọi thiết bị",
+        _ => "Sự kiện khác",
+    }
+}
+
+/// `GET /quan-tri/nhat-ky-bao-mat`.
+pub async fn show(State(state): State<AppState>) -> Result<Response, AppError> {
+    let db = &state.store().db;
+    let mut events = Vec::new();
+    for event in db.security_events(None, LIMIT).await? {
+        let who = match event.account_id {
+            Some(id) => match db.account(id).await? {
+                Some(account) => account
+                    .email
+                    .or(account.citizen_id)
+                    .map_or(account.full_name.clone(), |identifier| {
+                        format!("{} ({identifier})", account.full_name)
+                    }),
+                None => format!("#{id}"),
+            },
+            None => "Không xác định".into(),
+        };
+        events.push(EventView {
+            at: time::from_micros(event.at)
+                .with_timezone(&motcua_domain::VIETNAM_TIME)
+                .format("%H:%M:%S %d/%m/%Y")
+                .to_string(),
+            who,
+            what: label(&event.kind),
+            ip: event.ip,
+            detail: event.detail,
+        });
+    }
+    let html = SecurityLogPage {
+        layout: Layout::new("Nhật ký bảo mật"),
+        events,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
