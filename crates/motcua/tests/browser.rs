@@ -131,6 +131,13 @@ async fn fit_viewport(client: &Client, width: u32, height: u32) {
         .unwrap();
 }
 
+/// Saves what the browser shows as `target/screenshots/NAME`.
+async fn save_screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    std::fs::write(screenshot_path(name), png).unwrap();
+}
+
 fn screenshot_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -174,19 +181,11 @@ async fn home_page_on_a_360px_phone() {
     );
     assert!(layout["h1"].as_str().unwrap().contains("trực tuyến"));
 
-    let png = client.screenshot().await.unwrap();
-    assert_eq!(&png[1..4], b"PNG");
-    let path = screenshot_path("home-360x740.png");
-    std::fs::write(&path, &png).unwrap();
-    println!("screenshot: {}", path.display());
+    save_screenshot(client, "home-360x740.png").await;
 
     // The 404 page too.
     client.goto(&app.url("/khong-co-trang-nay")).await.unwrap();
-    std::fs::write(
-        screenshot_path("404-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "404-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }
 
@@ -216,11 +215,7 @@ async fn catalog_pages_on_a_360px_phone() {
         true,
         "results fit 360 px"
     );
-    std::fs::write(
-        screenshot_path("catalog-results-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "catalog-results-360x740.png").await;
 
     client.goto(&app.url("/thu-tuc/1.001193")).await.unwrap();
     assert_eq!(
@@ -228,11 +223,7 @@ async fn catalog_pages_on_a_360px_phone() {
         true,
         "the procedure page fits 360 px"
     );
-    std::fs::write(
-        screenshot_path("procedure-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "procedure-360x740.png").await;
     // Further down: documents and the per-channel times and fees.
     client
         .execute(
@@ -241,11 +232,7 @@ async fn catalog_pages_on_a_360px_phone() {
         )
         .await
         .unwrap();
-    std::fs::write(
-        screenshot_path("procedure-fees-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "procedure-fees-360x740.png").await;
 
     // Suggestions as you type fill the datalist (progressive enhancement).
     client.goto(&app.url("/thu-tuc")).await.unwrap();
@@ -298,11 +285,7 @@ async fn sign_in_on_a_360px_phone() {
     let client = &browser.client;
     client.goto(&app.url("/dang-nhap")).await.unwrap();
     fill_sign_in(client, "056090001234").await;
-    std::fs::write(
-        screenshot_path("sign-in-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "sign-in-360x740.png").await;
     client
         .find(fantoccini::Locator::Css("form.form button"))
         .await
@@ -326,11 +309,7 @@ async fn sign_in_on_a_360px_phone() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(heading, "Nguyễn Văn An");
-    std::fs::write(
-        screenshot_path("account-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "account-360x740.png").await;
     // An official is asked to enrol a second factor after the password.
     client.goto(&app.url("/tai-khoan")).await.unwrap();
     client
@@ -362,10 +341,6 @@ async fn sign_in_on_a_360px_phone() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(path, "/dang-nhap/thiet-lap-xac-thuc");
-    std::fs::write(
-        screenshot_path("second-factor-enrol-360x740.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    save_screenshot(client, "second-factor-enrol-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }

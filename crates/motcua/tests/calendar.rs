@@ -161,12 +161,7 @@ async fn the_calendar_api_answers_and_names_bad_fields() {
         let app = TestApp::start(backend).await;
         let get = |path: &str| reqwest::get(app.url(path));
 
-        let body: serde_json::Value = get("/api/v1/calendar/holidays?year=2026")
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = app.get_json("/api/v1/calendar/holidays?year=2026").await;
         let dates: Vec<&str> = body["holidays"]
             .as_array()
             .unwrap()
@@ -179,12 +174,7 @@ async fn the_calendar_api_answers_and_names_bad_fields() {
                 && dates.contains(&"2026-05-01")
         );
 
-        let body: serde_json::Value = get("/api/v1/calendar/lunar?date=2026-04-26")
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = app.get_json("/api/v1/calendar/lunar?date=2026-04-26").await;
         assert_eq!(
             (
                 body["day"].as_u64(),
@@ -194,13 +184,9 @@ async fn the_calendar_api_answers_and_names_bad_fields() {
             (Some(10), Some(3), Some(false))
         );
 
-        let body: serde_json::Value =
-            get("/api/v1/calendar/due?from=2026-02-13T16:30:00%2B07:00&working_days=3")
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+        let body = app
+            .get_json("/api/v1/calendar/due?from=2026-02-13T16:30:00%2B07:00&working_days=3")
+            .await;
         assert_eq!(body["due"], "2026-02-25T16:30:00+07:00");
         assert_eq!(body["allowance"], "3 ngày làm việc");
 
@@ -212,13 +198,7 @@ async fn the_calendar_api_answers_and_names_bad_fields() {
             .set_calendar_settings("000.01.66.H34", &settings)
             .await
             .unwrap();
-        let body: serde_json::Value =
-            get("/api/v1/calendar/due?from=2026-03-06T16:30:00%2B07:00&working_days=1&agency=000.01.66.H34")
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+        let body = app.get_json("/api/v1/calendar/due?from=2026-03-06T16:30:00%2B07:00&working_days=1&agency=000.01.66.H34").await;
         assert_eq!(
             body["due"], "2026-03-09T10:30:00+07:00",
             "{backend:?}: {body}"
@@ -267,12 +247,7 @@ async fn the_calendar_api_answers_and_names_bad_fields() {
 #[tokio::test]
 async fn the_api_is_described_by_openapi() {
     let app = TestApp::start(motcua_store::Backend::Sqlite).await;
-    let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = app.get_json("/api/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/calendar/holidays",

@@ -48,13 +48,9 @@ async fn vietnamese_queries_find_the_expected_procedure_first() {
 #[tokio::test]
 async fn filters_narrow_results_and_count_facets() {
     let app = TestApp::start(motcua_store::Backend::Sqlite).await;
-    let body: serde_json::Value =
-        reqwest::get(app.url("/api/v1/procedures?field=H%E1%BB%99%20t%E1%BB%8Bch&per_page=100"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let body: serde_json::Value = app
+        .get_json("/api/v1/procedures?field=H%E1%BB%99%20t%E1%BB%8Bch&per_page=100")
+        .await;
     let results = body["results"].as_array().unwrap();
     assert_eq!(body["total"].as_u64().unwrap() as usize, results.len());
     assert!(
@@ -69,13 +65,9 @@ async fn filters_narrow_results_and_count_facets() {
     let civil = fields.iter().find(|f| f["value"] == "Hộ tịch").unwrap();
     assert_eq!(civil["count"].as_u64().unwrap() as usize, results.len());
 
-    let body: serde_json::Value =
-        reqwest::get(app.url("/api/v1/procedures?q=khai%20sinh&online=full&level=commune"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let body: serde_json::Value = app
+        .get_json("/api/v1/procedures?q=khai%20sinh&online=full&level=commune")
+        .await;
     assert_eq!(body["results"][0]["code"], "1.001193");
     assert!(
         body["results"]
@@ -100,21 +92,12 @@ async fn filters_narrow_results_and_count_facets() {
         assert_eq!(body["error"]["fields"][0]["field"], field, "{path}");
     }
     // A page past the end is empty, with the total intact.
-    let past: serde_json::Value = reqwest::get(app.url("/api/v1/procedures?page=99"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let past: serde_json::Value = app.get_json("/api/v1/procedures?page=99").await;
     assert_eq!(past["results"].as_array().unwrap().len(), 0);
     assert_eq!(past["total"], 48);
-    let suggestions: serde_json::Value =
-        reqwest::get(app.url("/api/v1/procedures/suggest?q=dang%20ky%20k"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let suggestions: serde_json::Value = app
+        .get_json("/api/v1/procedures/suggest?q=dang%20ky%20k")
+        .await;
     let names: Vec<&str> = suggestions["suggestions"]
         .as_array()
         .unwrap()
@@ -225,12 +208,7 @@ async fn the_catalog_exports_and_reimports_unchanged() {
             (0, 0, 48),
             "{backend:?}"
         );
-        let detail: serde_json::Value = reqwest::get(app.url("/api/v1/procedures/1.001193"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let detail: serde_json::Value = app.get_json("/api/v1/procedures/1.001193").await;
         assert_eq!(
             detail["guide"]["summary"],
             catalog
@@ -272,12 +250,7 @@ async fn an_invalid_catalog_is_rejected_whole_with_every_error() {
             "{backend:?}"
         );
         // Nothing was imported, not even the valid change.
-        let first: serde_json::Value = reqwest::get(app.url("/api/v1/procedures/1.000656"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let first: serde_json::Value = app.get_json("/api/v1/procedures/1.000656").await;
         assert_eq!(first["name"], "Thủ tục đăng ký khai tử");
         let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM procedure_version")
             .fetch_one(store.db.pool())
@@ -308,12 +281,7 @@ async fn an_edited_catalog_rebuilds_the_index() {
     assert_eq!((report.new_versions, report.unchanged), (1, 47));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let body: serde_json::Value = reqwest::get(app.url("/api/v1/procedures?q=tre%20so%20sinh"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body: serde_json::Value = app.get_json("/api/v1/procedures?q=tre%20so%20sinh").await;
         if body["results"][0]["name"] == "Đăng ký khai sinh cho trẻ sơ sinh" {
             break;
         }

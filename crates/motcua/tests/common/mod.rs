@@ -69,6 +69,16 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path`, as JSON (whatever the status).
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        reqwest::get(self.url(path))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Stops the servers, letting requests in flight finish.
     pub async fn shutdown(&mut self) {
         if let Some(running) = self.running.take() {

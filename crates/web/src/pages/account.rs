@@ -7,8 +7,8 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use motcua_store::password;
 use motcua_store::security::FREE_FAILURES;
-use motcua_store::{password, time};
 use serde::Deserialize;
 
 use crate::auth::session::{self, CurrentSession, TTL_MICROS};
@@ -172,7 +172,7 @@ pub async fn submit(
         .map(|(account, _)| format!("account:{}", account.id));
     for key in std::iter::once(&ip_key).chain(account_key.as_ref()) {
         if let Some(until) = db.throttle_blocked_until(key).await? {
-            let seconds = ((until - time::now_micros() + 999_999) / 1_000_000).max(1);
+            let seconds = super::seconds_until(until);
             let message = format!(
                 "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây. Nếu quên mật khẩu, hãy đến Bộ phận Một cửa để được hỗ trợ."
             );
@@ -317,10 +317,7 @@ struct AccountPage {
 }
 
 fn format_time(micros: i64) -> String {
-    time::from_micros(micros)
-        .with_timezone(&motcua_domain::VIETNAM_TIME)
-        .format("%H:%M %d/%m/%Y")
-        .to_string()
+    super::local_time(micros, "%H:%M %d/%m/%Y")
 }
 
 /// `GET /tai-khoan`.

@@ -8,6 +8,19 @@ pub mod security_log;
 
 use crate::assets;
 
+/// A stored instant as Vietnam's local time, e.g. `format = "%H:%M %d/%m/%Y"`.
+pub fn local_time(micros: i64, format: &str) -> String {
+    motcua_store::time::from_micros(micros)
+        .with_timezone(&motcua_domain::VIETNAM_TIME)
+        .format(format)
+        .to_string()
+}
+
+/// Whole seconds (at least one) until a throttle's `blocked_until` instant.
+pub fn seconds_until(blocked_until: i64) -> i64 {
+    ((blocked_until - motcua_store::time::now_micros() + 999_999) / 1_000_000).max(1)
+}
+
 /// What the base layout needs from every page.
 pub struct Layout {
     pub title: String,

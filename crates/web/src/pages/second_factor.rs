@@ -117,7 +117,7 @@ pub async fn verify(
         page(html, status)
     };
     if let Some(until) = db.throttle_blocked_until(&key).await? {
-        let seconds = ((until - time::now_micros() + 999_999) / 1_000_000).max(1);
+        let seconds = super::seconds_until(until);
         return retry(
             format!("Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây."),
             StatusCode::TOO_MANY_REQUESTS,

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use motcua_store::time;
 
 use crate::pages::Layout;
 use crate::{AppError, AppState};
@@ -60,10 +59,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Response, AppError> {
             None => "Không xác định".into(),
         };
         events.push(EventView {
-            at: time::from_micros(event.at)
-                .with_timezone(&motcua_domain::VIETNAM_TIME)
-                .format("%H:%M:%S %d/%m/%Y")
-                .to_string(),
+            at: super::local_time(event.at, "%H:%M:%S %d/%m/%Y"),
             who,
             what: label(&event.kind),
             ip: event.ip,
