@@ -84,6 +84,13 @@ async fn prepare_unlocked(store: &Store, config: &Config) -> anyhow::Result<Prep
             .load_demo()
             .await
             .context("cannot load demo data")?;
+        // In the demo every agency implements its level's whole catalog, so that its
+        // administrators can edit those procedures.
+        store
+            .db
+            .link_procedures_by_level()
+            .await
+            .context("cannot link the demo agencies to their procedures")?;
         prepared.demo = Some(DemoSignIns {
             fresh: true,
             sign_ins,

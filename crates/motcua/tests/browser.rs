@@ -344,3 +344,81 @@ async fn sign_in_on_a_360px_phone() {
     save_screenshot(client, "second-factor-enrol-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// The procedure editor of agency administrators, and its field errors, at 360 px.
+#[tokio::test]
+async fn procedure_editor_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let db = app.db.connect().await;
+    let (visitor, _) =
+        common::visitor::minted_session(&app, &db, "quantri@nhatrang.example", true).await;
+    let client = &browser.client;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth;";
+    client.goto(&app.url("/")).await.unwrap();
+    // The minted session, given to the browser as signing in would.
+    client
+        .execute(
+            "document.cookie = 'motcua_sid=' + arguments[0] + '; path=/';",
+            vec![serde_json::json!(visitor.cookie.unwrap())],
+        )
+        .await
+        .unwrap();
+
+    client
+        .goto(&app.url("/quan-tri/thu-tuc/1.001193/sua"))
+        .await
+        .unwrap();
+    assert_eq!(
+        client.execute(fits, vec![]).await.unwrap(),
+        true,
+        "the editor fits 360 px"
+    );
+    save_screenshot(client, "procedure-editor-360x740.png").await;
+
+    // A fee typed in words is refused next to its field.
+    let amount = client
+        .find(fantoccini::Locator::Id("online_phi_muc-0"))
+        .await
+        .unwrap();
+    amount.clear().await.unwrap();
+    amount.send_keys("mười nghìn").await.unwrap();
+    client
+        .find(fantoccini::Locator::Css("form.form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut errors = serde_json::Value::Null;
+    for _ in 0..50 {
+        errors = client
+            .execute(
+                "return Array.from(document.querySelectorAll('.field-error')).map(e => e.textContent);",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        if errors.as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        errors,
+        serde_json::json!(["nhập số tiền bằng chữ số, ví dụ 8.000"])
+    );
+    assert_eq!(client.execute(fits, vec![]).await.unwrap(), true);
+    save_screenshot(client, "procedure-editor-errors-360x740.png").await;
+    client
+        .execute(
+            "document.getElementById('online_phi_muc-0').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_screenshot(client, "procedure-editor-fee-error-360x740.png").await;
+    browser.client.clone().close().await.unwrap();
+}

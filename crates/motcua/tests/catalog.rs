@@ -292,3 +292,242 @@ async fn an_edited_catalog_rebuilds_the_index() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// Agency administrators edit the procedures their agency implements through a form:
+/// a bad value is refused next to its field and saves nothing; a good edit is a new
+/// version, shown at once to citizens and in search; a stale form is refused without
+/// losing what was typed; a new procedure is theirs to edit; others are out of reach.
+#[tokio::test]
+async fn agency_administrators_edit_their_procedures() {
+    use common::visitor::{Visitor, form_fields, minted_session, set_field};
+    use reqwest::header::LOCATION;
+
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut admin, _) = minted_session(&app, &db, "quantri@nhatrang.example", true).await;
+
+        let list = admin.get("/quan-tri/thu-tuc").await;
+        assert_eq!(list.status(), StatusCode::OK, "{backend:?}");
+        let list = list.text().await.unwrap();
+        assert!(
+            list.contains("/quan-tri/thu-tuc/1.001193/sua"),
+            "a commune procedure"
+        );
+        assert!(
+            !list.contains("3.000333"),
+            "a provincial procedure is not theirs"
+        );
+        assert_eq!(
+            admin.get("/quan-tri/thu-tuc/3.000333/sua").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            admin.get("/quan-tri/thu-tuc/9.999999/sua").await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        let action = "/quan-tri/thu-tuc/1.001193/sua";
+        let page = admin.get(action).await.text().await.unwrap();
+        let original = form_fields(&page, action);
+        // Saving the form unchanged makes no version.
+        let unchanged = admin.post_pairs(action, &original).await;
+        assert_eq!(unchanged.headers()[LOCATION], format!("{action}?luu=0"));
+
+        // Bad values: refused, each next to its field, nothing saved.
+        let mut bad = original.clone();
+        set_field(&mut bad, "ten", "  ");
+        set_field(&mut bad, "online_phi_muc", "mười nghìn");
+        set_field(&mut bad, "hd_chi_phi", "Lệ phí 10.000 đồng.");
+        let refused = admin.post_pairs(action, &bad).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("Chưa lưu: 2 chỗ cần sửa"), "{html}");
+        assert!(html.contains("<p class=\"field-error\" id=\"ten-loi\">không được để trống</p>"));
+        assert!(html.contains("nhập số tiền bằng chữ số, ví dụ 8.000"));
+        assert!(
+            html.contains("Lệ phí 10.000 đồng."),
+            "what was typed is kept"
+        );
+        let public = admin.get("/thu-tuc/1.001193").await.text().await.unwrap();
+        assert!(public.contains("Miễn phí."), "nothing saved");
+
+        // A good edit: version 2, on the public page and in the API at once.
+        let mut good = original.clone();
+        set_field(
+            &mut good,
+            "hd_chi_phi",
+            "Miễn lệ phí; bản sao trích lục 8.000 đồng/bản.",
+        );
+        let saved = admin.post_pairs(action, &good).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(saved.headers()[LOCATION], format!("{action}?luu=2"));
+        let edit = admin
+            .get(&format!("{action}?luu=2"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(edit.contains("Đã lưu phiên bản 2"));
+        assert!(
+            edit.contains("Hoàng Văn Em"),
+            "the history names the editor"
+        );
+        let public = admin.get("/thu-tuc/1.001193").await.text().await.unwrap();
+        assert!(public.contains("bản sao trích lục 8.000 đồng/bản"));
+        let detail = app.get_json("/api/v1/procedures/1.001193").await;
+        assert_eq!(
+            detail["guide"]["cost"],
+            "Miễn lệ phí; bản sao trích lục 8.000 đồng/bản."
+        );
+        let versions: Vec<i64> = sqlx::query_scalar(
+            "SELECT v.version FROM procedure_version v JOIN procedure p ON p.id = v.procedure_id \
+             WHERE p.code = '1.001193' ORDER BY v.version",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            versions,
+            [1, 2],
+            "version 1 stays for dossiers filed under it"
+        );
+
+        // The form of version 1, posted after version 2: refused, the text kept.
+        let mut stale = original.clone();
+        set_field(&mut stale, "hd_thoi_gian", "Trong ngày làm việc.");
+        let conflict = admin.post_pairs(action, &stale).await;
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        let html = conflict.text().await.unwrap();
+        assert!(html.contains("vừa được người khác sửa"));
+        assert!(html.contains("Trong ngày làm việc."));
+
+        // A new procedure, linked to the administrator's agency.
+        let create = "/quan-tri/thu-tuc/moi";
+        let page = admin.get(create).await.text().await.unwrap();
+        let mut fields = form_fields(&page, create);
+        for (name, value) in [
+            ("ma", "2.999001"),
+            ("ten", "Xác nhận hộ nghèo, hộ cận nghèo phát sinh trong năm"),
+            ("linh_vuc", "Bảo trợ xã hội"),
+            ("co_quan", "Ủy ban nhân dân cấp xã"),
+            ("truc_tuyen", "partial"),
+            ("ket_qua", "Giấy chứng nhận hộ cận nghèo"),
+            (
+                "hd_tom_tat",
+                "Gia đình gặp khó khăn đột xuất đề nghị xét hộ cận nghèo.",
+            ),
+            ("hd_chuan_bi", "Giấy đề nghị xác nhận"),
+            ("hd_nop", "Nộp tại Bộ phận Một cửa của xã"),
+            ("hd_chi_phi", "Miễn phí"),
+            ("hd_thoi_gian", "15 ngày làm việc"),
+            ("hd_sau", "Ủy ban nhân dân xã niêm yết kết quả"),
+            ("online_thoi_han", "15"),
+            ("gt_ten", "Giấy đề nghị xác nhận hộ nghèo, hộ cận nghèo"),
+        ] {
+            set_field(&mut fields, name, value);
+        }
+        fields.push(("cap".into(), "commune".into()));
+        fields.push(("kenh".into(), "online".into()));
+        let created = admin.post_pairs(create, &fields).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(
+            created.headers()[LOCATION],
+            "/quan-tri/thu-tuc/2.999001/sua?luu=1"
+        );
+        assert_eq!(first_code(&app, "xac nhan ho can ngheo").await, "2.999001");
+        assert_eq!(
+            admin.get("/quan-tri/thu-tuc/2.999001/sua").await.status(),
+            StatusCode::OK
+        );
+        // The same code again is refused on its field.
+        let again = admin.post_pairs(create, &fields).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert!(
+            again
+                .text()
+                .await
+                .unwrap()
+                .contains("đã có thủ tục mang mã này")
+        );
+
+        // Another commune's administrator cannot edit it; a citizen sees nothing.
+        let (mut citizen, _) = minted_session(&app, &db, "056090001234", false).await;
+        assert_eq!(
+            citizen.get("/quan-tri/thu-tuc").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let mut anonymous = Visitor::new(&app);
+        assert_eq!(
+            anonymous.get(action).await.status(),
+            StatusCode::SEE_OTHER,
+            "to the sign-in page"
+        );
+    }
+}
+
+/// System administrators edit the search synonyms; a list with problems names each
+/// bad line and changes nothing; a saved list is used by search at once.
+#[tokio::test]
+async fn system_administrators_edit_search_synonyms() {
+    use common::visitor::{form_fields, minted_session, set_field};
+
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut admin, _) = minted_session(&app, &db, "admin@motcua.example", true).await;
+        let (mut agency_admin, _) =
+            minted_session(&app, &db, "quantri@nhatrang.example", true).await;
+        let action = "/quan-tri/tu-dong-nghia";
+        assert_eq!(
+            agency_admin.get(action).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_ne!(first_code(&app, "giay chung tu").await, "1.000656");
+
+        let page = admin.get(action).await.text().await.unwrap();
+        let mut fields = form_fields(&page, action);
+        let list = fields
+            .iter()
+            .find(|(k, _)| k == "danh_sach")
+            .unwrap()
+            .1
+            .clone();
+        assert!(list.lines().any(|l| l == "lltp, lý lịch tư pháp"), "{list}");
+
+        set_field(
+            &mut fields,
+            "danh_sach",
+            &format!("{list}\ngiấy chứng tử\nbáo tử, LLTP"),
+        );
+        let refused = admin.post_pairs(action, &fields).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        let lines = list.lines().count();
+        assert!(
+            html.contains(&format!(
+                "Dòng {}: mỗi dòng cần ít nhất hai cách gọi",
+                lines + 1
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!("Dòng {}: “LLTP”: đã có ở dòng 3", lines + 2)),
+            "{html}"
+        );
+
+        set_field(
+            &mut fields,
+            "danh_sach",
+            &format!("{list}\ngiấy chứng tử, khai tử, báo tử"),
+        );
+        let saved = admin.post_pairs(action, &fields).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(first_code(&app, "giay chung tu").await, "1.000656");
+        assert_eq!(
+            first_code(&app, "LLTP").await,
+            "3.000333",
+            "the old groups stay"
+        );
+    }
+}

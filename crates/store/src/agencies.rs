@@ -73,4 +73,33 @@ impl Db {
             .fetch_one(self.pool())
             .await?)
     }
+
+    /// These agencies and every agency under them, at any depth.
+    pub async fn agency_subtree(&self, roots: &[i64]) -> StoreResult<Vec<i64>> {
+        let tree: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, parent_id FROM agency")
+            .fetch_all(self.pool())
+            .await?;
+        let mut found: Vec<i64> = roots.to_vec();
+        let mut i = 0;
+        while i < found.len() {
+            let parent = found[i];
+            for (id, _) in tree.iter().filter(|(_, p)| *p == Some(parent)) {
+                if !found.contains(id) {
+                    found.push(*id);
+                }
+            }
+            i += 1;
+        }
+        found.sort_unstable();
+        Ok(found)
+    }
+
+    pub async fn agency(&self, id: i64) -> StoreResult<Option<Agency>> {
+        Ok(sqlx::query_as::<_, Agency>(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM agency WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
 }

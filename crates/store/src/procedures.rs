@@ -38,6 +38,23 @@ pub struct CurrentProcedure {
     pub data: String,
 }
 
+/// One version in a procedure's history.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub created_at: i64,
+    /// Who saved it through the editor; `None` for catalog imports.
+    pub author: Option<String>,
+}
+
+/// Who saves, and from which version (for edits made by people).
+#[derive(Clone, Copy, Debug, Default)]
+struct Edit {
+    author: Option<i64>,
+    /// `Some(None)`: must not exist yet; `Some(Some(v))`: must still be at version `v`.
+    expected_version: Option<Option<i64>>,
+}
+
 /// What saving did to one procedure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -65,9 +82,127 @@ impl Db {
         input: &ProcedureInput<'_>,
     ) -> StoreResult<ProcedureVersion> {
         let mut tx = self.begin_write().await?;
-        let (procedure_id, version, _) = save_in(&mut tx, input, time::now_micros()).await?;
+        let (procedure_id, version, _) =
+            save_in(&mut tx, input, time::now_micros(), &Edit::default()).await?;
         tx.commit().await?;
         self.procedure_version(procedure_id, version).await
+    }
+
+    /// Saves a procedure edited by a person: `expected_version` is the version the
+    /// editor started from (`None` to create a procedure that must not exist yet); a
+    /// procedure changed meanwhile is a [`StoreError::Conflict`]. A new procedure is
+    /// linked to `agency_id`, the agency that implements it.
+    pub async fn save_procedure_edit(
+        &self,
+        input: &ProcedureInput<'_>,
+        expected_version: Option<i64>,
+        author: i64,
+        agency_id: Option<i64>,
+    ) -> StoreResult<(ProcedureVersion, SaveOutcome)> {
+        let mut tx = self.begin_write().await?;
+        let edit = Edit {
+            author: Some(author),
+            expected_version: Some(expected_version),
+        };
+        let (procedure_id, version, outcome) =
+            save_in(&mut tx, input, time::now_micros(), &edit).await?;
+        if let (SaveOutcome::Created, Some(agency_id)) = (outcome, agency_id) {
+            sqlx::query("INSERT INTO procedure_agency (procedure_id, agency_id) VALUES ($1, $2)")
+                .bind(procedure_id)
+                .bind(agency_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok((
+            self.procedure_version(procedure_id, version).await?,
+            outcome,
+        ))
+    }
+
+    /// The agencies recorded as implementing a procedure.
+    pub async fn procedure_agency_ids(&self, code: &str) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT pa.agency_id FROM procedure_agency pa JOIN procedure p ON p.id = pa.procedure_id \
+             WHERE p.code = $1 ORDER BY pa.agency_id",
+        )
+        .bind(code)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Codes of the procedures implemented by any of these agencies.
+    pub async fn procedure_codes_of_agencies(
+        &self,
+        agency_ids: &[i64],
+    ) -> StoreResult<Vec<String>> {
+        let links: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT p.code, pa.agency_id FROM procedure_agency pa JOIN procedure p ON p.id = pa.procedure_id ORDER BY p.code",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut codes: Vec<String> = links
+            .into_iter()
+            .filter(|(_, agency)| agency_ids.contains(agency))
+            .map(|(code, _)| code)
+            .collect();
+        codes.dedup();
+        Ok(codes)
+    }
+
+    /// Records every agency as implementing the procedures of its level (a commune's
+    /// People's Committee those of the commune level, a province's bodies those of the
+    /// province level, central bodies those of ministries). Used for demo data, where
+    /// every agency implements its level's whole catalog. Returns the links added.
+    pub async fn link_procedures_by_level(&self) -> StoreResult<usize> {
+        let agencies = self.agencies().await?;
+        let procedures = self.current_procedures().await?;
+        let existing: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT procedure_id, agency_id FROM procedure_agency")
+                .fetch_all(self.pool())
+                .await?;
+        let existing: std::collections::HashSet<(i64, i64)> = existing.into_iter().collect();
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
+        for procedure in &procedures {
+            let levels = serde_json::from_str::<ProcedureEntry>(&procedure.data)
+                .map(|entry| entry.levels)
+                .unwrap_or_default();
+            for agency in &agencies {
+                let implements = levels.iter().any(|level| {
+                    matches!(
+                        (level.as_str(), agency.level.as_str()),
+                        ("commune", "commune")
+                            | ("province", "province" | "department")
+                            | ("ministry", "central")
+                    )
+                });
+                if implements && !existing.contains(&(procedure.procedure_id, agency.id)) {
+                    sqlx::query(
+                        "INSERT INTO procedure_agency (procedure_id, agency_id) VALUES ($1, $2)",
+                    )
+                    .bind(procedure.procedure_id)
+                    .bind(agency.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    added += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Every version of a procedure, newest first, with who made it.
+    pub async fn procedure_history(&self, code: &str) -> StoreResult<Vec<VersionInfo>> {
+        Ok(sqlx::query_as::<_, VersionInfo>(
+            "SELECT v.version, v.created_at, a.full_name AS author FROM procedure_version v \
+             JOIN procedure p ON p.id = v.procedure_id LEFT JOIN account a ON a.id = v.created_by \
+             WHERE p.code = $1 ORDER BY v.version DESC",
+        )
+        .bind(code)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Saves every entry of a validated catalog in one transaction: all or nothing.
@@ -88,7 +223,7 @@ impl Db {
                 online_service: entry.online_service.as_str(),
                 data: &data,
             };
-            match save_in(&mut tx, &input, now).await?.2 {
+            match save_in(&mut tx, &input, now, &Edit::default()).await?.2 {
                 SaveOutcome::Created => report.created += 1,
                 SaveOutcome::NewVersion => report.new_versions += 1,
                 SaveOutcome::Unchanged => report.unchanged += 1,
@@ -160,12 +295,31 @@ async fn save_in(
     tx: &mut Transaction<'_, Any>,
     input: &ProcedureInput<'_>,
     now: i64,
+    edit: &Edit,
 ) -> StoreResult<(i64, i64, SaveOutcome)> {
     let existing: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, current_version FROM procedure WHERE code = $1")
             .bind(input.code)
             .fetch_optional(&mut **tx)
             .await?;
+    match (edit.expected_version, existing) {
+        (Some(None), Some(_)) => {
+            return Err(StoreError::Conflict(format!(
+                "procedure {} already exists",
+                input.code
+            )));
+        }
+        (Some(Some(_)), None) => {
+            return Err(StoreError::NotFound { what: "procedure" });
+        }
+        (Some(Some(expected)), Some((_, current))) if expected != current => {
+            return Err(StoreError::Conflict(format!(
+                "procedure {} is at version {current}, not {expected}",
+                input.code
+            )));
+        }
+        _ => {}
+    }
     let (procedure_id, version, outcome) = match existing {
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -220,11 +374,12 @@ async fn save_in(
             (id, current + 1, SaveOutcome::NewVersion)
         }
     };
-    sqlx::query("INSERT INTO procedure_version (procedure_id, version, data, created_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO procedure_version (procedure_id, version, data, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
         .bind(procedure_id)
         .bind(version)
         .bind(input.data)
         .bind(now)
+        .bind(edit.author)
         .execute(&mut **tx)
         .await?;
     Ok((procedure_id, version, outcome))

@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{Public, SecondFactorPending, SignedIn, SystemAdmin};
+    use Access::{AgencyAdmin, Public, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -43,6 +43,13 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/tai-khoan", SignedIn),
         route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
         route("GET", "/quan-tri/nhat-ky-bao-mat", SystemAdmin),
+        route("GET", "/quan-tri/thu-tuc", AgencyAdmin),
+        route("GET", "/quan-tri/thu-tuc/moi", AgencyAdmin),
+        route("POST", "/quan-tri/thu-tuc/moi", AgencyAdmin),
+        route("GET", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
+        route("POST", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
+        route("GET", "/quan-tri/tu-dong-nghia", SystemAdmin),
+        route("POST", "/quan-tri/tu-dong-nghia", SystemAdmin),
         route("GET", "/thu-tuc", Public),
         route("GET", "/thu-tuc/{code}", Public),
         route("GET", "/api/v1/openapi.json", Public),
@@ -123,6 +130,19 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             post(pages::account::sign_out_everywhere),
         )
         .route("/quan-tri/nhat-ky-bao-mat", get(pages::security_log::show))
+        .route("/quan-tri/thu-tuc", get(pages::procedure_editor::list))
+        .route(
+            "/quan-tri/thu-tuc/moi",
+            get(pages::procedure_editor::new_form).post(pages::procedure_editor::create),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{code}/sua",
+            get(pages::procedure_editor::edit_form).post(pages::procedure_editor::update),
+        )
+        .route(
+            "/quan-tri/tu-dong-nghia",
+            get(pages::synonyms::form).post(pages::synonyms::save),
+        )
         .route("/thu-tuc", get(pages::catalog::search))
         .route("/thu-tuc/{code}", get(pages::catalog::procedure))
         .route("/api/v1/openapi.json", get(api::openapi))

@@ -8,4 +8,4 @@ pub use model::{
     CATALOG_FORMAT, Catalog, ChannelOffer, Document, Guide, Level, OnlineService, Presentation,
     ProcedureEntry, PublishedFee, Requirement, Source, SubmissionChannel,
 };
-pub use validate::{CatalogError, Problem, parse_catalog, parse_procedure};
+pub use validate::{CatalogError, Problem, parse_catalog, parse_procedure, resolve};

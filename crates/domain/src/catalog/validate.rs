@@ -279,7 +279,7 @@ fn valid_code(code: &str) -> bool {
 }
 
 /// Finds the value at a path like `channels[0].processing_time`.
-fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+pub fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
     let mut current = root;
     for segment in path.split('.') {
         let (key, indexes) = match segment.find('[') {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test binary uses part of the harness.
 
+pub mod visitor;
+
 use motcua::config::{Config, Secret};
 use motcua::startup::{self, Prepared, Running};
 use motcua_store::Backend;

@@ -7,7 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::session::CurrentSession;
+use motcua_store::{Db, StoreResult};
+
+use super::session::{CurrentSession, Principal};
 use crate::{AppError, AppState, routes};
 
 /// Who may call a route.
@@ -19,6 +21,9 @@ pub enum Access {
     SignedIn,
     /// An official or administrator between password and second factor.
     SecondFactorPending,
+    /// An agency administrator (of any agency; each handler checks the agency) or a
+    /// system administrator, second factor passed.
+    AgencyAdmin,
     /// A system administrator (second factor passed).
     SystemAdmin,
 }
@@ -29,6 +34,7 @@ impl Access {
             Access::Public => "public",
             Access::SignedIn => "signed_in",
             Access::SecondFactorPending => "second_factor_pending",
+            Access::AgencyAdmin => "agency_admin",
             Access::SystemAdmin => "system_admin",
         }
     }
@@ -41,11 +47,56 @@ impl Access {
             Access::SecondFactorPending => {
                 session.is_some_and(|s| s.pending_second_factor.is_some())
             }
+            Access::AgencyAdmin => session
+                .and_then(|s| s.principal.as_ref())
+                .is_some_and(|p| p.is_system_admin() || !administered_agencies(p).is_empty()),
             Access::SystemAdmin => session
                 .and_then(|s| s.principal.as_ref())
-                .is_some_and(|p| p.roles.iter().any(|r| r.role == "system_admin")),
+                .is_some_and(Principal::is_system_admin),
         }
     }
+}
+
+/// Whose configuration (procedures, settings) a principal may change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigScope {
+    /// A system administrator: everything.
+    All,
+    /// An agency administrator: these agencies and those under them.
+    Agencies(Vec<i64>),
+}
+
+/// The agencies where a principal holds the agency administrator role.
+pub fn administered_agencies(principal: &Principal) -> Vec<i64> {
+    principal
+        .roles
+        .iter()
+        .filter(|r| r.role == "agency_admin")
+        .filter_map(|r| r.agency_id)
+        .collect()
+}
+
+/// What configuration a principal may change.
+pub async fn config_scope(db: &Db, principal: &Principal) -> StoreResult<ConfigScope> {
+    if principal.is_system_admin() {
+        return Ok(ConfigScope::All);
+    }
+    Ok(ConfigScope::Agencies(
+        db.agency_subtree(&administered_agencies(principal)).await?,
+    ))
+}
+
+/// Whether a principal may edit a procedure: system administrators always; agency
+/// administrators when an agency in their scope implements it.
+pub async fn may_edit_procedure(db: &Db, principal: &Principal, code: &str) -> StoreResult<bool> {
+    Ok(match config_scope(db, principal).await? {
+        ConfigScope::All => true,
+        ConfigScope::Agencies(scope) => db
+            .procedure_agency_ids(code)
+            .await?
+            .iter()
+            .any(|id| scope.contains(id)),
+    })
 }
 
 /// Middleware: checks the matched route's policy for the current visitor.

@@ -24,6 +24,12 @@ pub struct Principal {
     pub roles: Vec<RoleGrant>,
 }
 
+impl Principal {
+    pub fn is_system_admin(&self) -> bool {
+        self.roles.iter().any(|r| r.role == "system_admin")
+    }
+}
+
 /// The session of the request, put in its extensions by [`load`].
 #[derive(Clone, Debug)]
 pub struct CurrentSession {

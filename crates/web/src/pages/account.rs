@@ -313,6 +313,8 @@ struct AccountPage {
     kind: &'static str,
     identifiers: Vec<(String, String)>,
     roles: Vec<String>,
+    /// Administration pages this account may open: `(path, label)`.
+    tools: Vec<(&'static str, &'static str)>,
     sessions: Vec<SessionView>,
 }
 
@@ -371,8 +373,23 @@ pub async fn overview(
         })
         .map(str::to_string)
         .collect();
+    let mut tools = Vec::new();
+    for (path, label) in [
+        ("/quan-tri/thu-tuc", "Quản lý thủ tục"),
+        ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),
+        ("/quan-tri/nhat-ky-bao-mat", "Nhật ký bảo mật"),
+    ] {
+        let allowed = crate::routes::route_table()
+            .iter()
+            .find(|r| r.path == path && r.method == "GET")
+            .is_some_and(|r| r.access.allows(Some(&current)));
+        if allowed {
+            tools.push((path, label));
+        }
+    }
     let page = AccountPage {
         layout: Layout::new("Tài khoản"),
+        tools,
         csrf: current.session.csrf_token.clone(),
         name: account.full_name.clone(),
         kind,

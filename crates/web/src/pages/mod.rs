@@ -3,8 +3,10 @@
 pub mod account;
 pub mod catalog;
 pub mod home;
+pub mod procedure_editor;
 pub mod second_factor;
 pub mod security_log;
+pub mod synonyms;
 
 use crate::assets;
 
