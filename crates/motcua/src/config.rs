@@ -75,6 +75,8 @@ pub struct Config {
     pub max_body_mb: u64,
     pub catalog_refresh_secs: u64,
     pub secure_cookies: bool,
+    /// The portal's address as people reach it, for links in e-mails.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -98,6 +100,7 @@ impl Default for Config {
             max_body_mb: 25,
             catalog_refresh_secs: 10,
             secure_cookies: true,
+            public_url: None,
         }
     }
 }
@@ -124,6 +127,7 @@ struct FileConfig {
     max_body_mb: Option<u64>,
     catalog_refresh_secs: Option<u64>,
     secure_cookies: Option<bool>,
+    public_url: Option<String>,
 }
 
 /// The keys with a default, listed once for the file and the environment.
@@ -155,7 +159,8 @@ macro_rules! optional_keys {
             s3_endpoint,
             s3_region,
             s3_access_key_id,
-            s3_secret_access_key
+            s3_secret_access_key,
+            public_url
         )
     };
 }

@@ -185,10 +185,12 @@ pub async fn start(
                 .unwrap_or(usize::MAX),
             node_id: format!("{}-{}", addr.port(), std::process::id()),
             secure_cookies: config.secure_cookies,
+            public_url: config.public_url.clone(),
         },
         catalog.clone(),
     );
     let app = motcua_web::app_with(state.clone(), extra);
+    let notices = state.clone();
     let metrics = motcua_web::metrics::metrics_app(state);
 
     let (stop, mut stopped) = watch::channel(false);
@@ -202,6 +204,11 @@ pub async fn start(
         catalog,
         store,
         Duration::from_secs(config.catalog_refresh_secs.max(1)),
+        stop.subscribe(),
+    ));
+    tokio::spawn(deliver_notices(
+        notices,
+        format!("{}-{}", addr.port(), std::process::id()),
         stop.subscribe(),
     ));
     let mut stopping = stop.subscribe();
@@ -240,6 +247,19 @@ pub async fn start(
 
 /// Rebuilds the catalog and its index whenever the stored catalog changes (an import or
 /// an edit, on this node or another), until the servers stop.
+/// Delivers queued notifications (the outbox's `notify.*` jobs) until stopped.
+async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        if let Err(e) = motcua_web::notify::deliver_pending(&state, &worker).await {
+            tracing::warn!(error = %e, "cannot deliver notifications");
+        }
+    }
+}
+
 async fn refresh_catalog(
     catalog: Arc<Catalog>,
     store: Store,

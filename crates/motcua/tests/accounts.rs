@@ -395,6 +395,7 @@ async fn authorization_matrix() {
                     Access::Public => true,
                     Access::SignedIn => signed_in,
                     Access::SecondFactorPending => pending,
+                    Access::CounterStaff => has("reception") || has("volunteer"),
                     Access::AgencyAdmin => has("agency_admin") || has("system_admin"),
                     Access::SystemAdmin => has("system_admin"),
                 };
@@ -583,6 +584,347 @@ async fn administrators_read_the_security_log() {
             "Nguyễn Văn An (an.nguyen@congdan.example)",
         ] {
             assert!(html.contains(entry), "{backend:?}: {entry}");
+        }
+    }
+}
+
+/// The newest sandbox message to `recipient`, if any.
+async fn last_message_to(db: &motcua_store::Db, recipient: &str) -> Option<String> {
+    db.sandbox_messages(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient == recipient)
+        .map(|m| m.body)
+}
+
+fn six_digits(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code")
+        .to_string()
+}
+
+/// Signing in with a code by SMS: the answer never tells whether a number has an
+/// account; a code is refused when wrong, used, or expired, and signing in replaces the
+/// visitor's session.
+#[tokio::test]
+async fn a_code_by_sms_signs_in_once_and_not_after_expiry() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let mut person = Visitor::new(&app);
+        let page = person
+            .get("/dang-nhap/qua-tin-nhan")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&page);
+        let before = person.cookie.clone().unwrap();
+
+        let unknown = person
+            .post(
+                "/dang-nhap/qua-tin-nhan",
+                &[("_csrf", &csrf), ("so_dien_thoai", "0912 000 111")],
+            )
+            .await;
+        assert_eq!(unknown.status(), StatusCode::OK);
+        let unknown = unknown.text().await.unwrap();
+        let sent = person
+            .post(
+                "/dang-nhap/qua-tin-nhan",
+                &[("_csrf", &csrf), ("so_dien_thoai", "+84 905 123 456")],
+            )
+            .await;
+        assert_eq!(sent.status(), StatusCode::OK, "{backend:?}");
+        let sent = sent.text().await.unwrap();
+        // The same words whether or not the number has an account.
+        let notice = |html: &str| {
+            html.split("class=\"notice\"")
+                .nth(1)
+                .unwrap()
+                .split("</p>")
+                .next()
+                .unwrap()
+                .replace("0912000111", "N")
+                .replace("0905123456", "N")
+        };
+        assert_eq!(notice(&unknown), notice(&sent));
+        assert_eq!(last_message_to(&db, "+84912000111").await, None);
+        let code = six_digits(&last_message_to(&db, "+84905123456").await.expect("an SMS"));
+
+        let again = person
+            .post(
+                "/dang-nhap/qua-tin-nhan",
+                &[("_csrf", &csrf), ("so_dien_thoai", "0905123456")],
+            )
+            .await;
+        assert_eq!(
+            again.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "one code a minute"
+        );
+
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = person
+            .post(
+                "/dang-nhap/qua-tin-nhan/xac-nhan",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_dien_thoai", "0905123456"),
+                    ("ma", wrong),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert!(refused.text().await.unwrap().contains("Bạn còn 4 lần thử"));
+        let signed_in = person
+            .post(
+                "/dang-nhap/qua-tin-nhan/xac-nhan",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_dien_thoai", "0905123456"),
+                    ("ma", &code),
+                ],
+            )
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+        assert_eq!(signed_in.headers()[LOCATION], "/tai-khoan");
+        assert_ne!(
+            person.cookie.clone().unwrap(),
+            before,
+            "a new session on signing in"
+        );
+        let account = person.get("/tai-khoan").await.text().await.unwrap();
+        assert!(account.contains("Nguyễn Văn An"));
+
+        // Used once only.
+        let mut other = Visitor::new(&app);
+        let csrf = other.csrf().await;
+        let reused = other
+            .post(
+                "/dang-nhap/qua-tin-nhan/xac-nhan",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_dien_thoai", "0905123456"),
+                    ("ma", &code),
+                ],
+            )
+            .await;
+        assert_eq!(reused.status(), StatusCode::UNAUTHORIZED);
+
+        // An expired code is refused, even when right.
+        sqlx::query("UPDATE one_time_code SET created_at = created_at - 120000000")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        other
+            .post(
+                "/dang-nhap/qua-tin-nhan",
+                &[("_csrf", &csrf), ("so_dien_thoai", "0905123456")],
+            )
+            .await;
+        let code = six_digits(&last_message_to(&db, "+84905123456").await.unwrap());
+        sqlx::query("UPDATE one_time_code SET expires_at = created_at - 1 WHERE used_at IS NULL")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let expired = other
+            .post(
+                "/dang-nhap/qua-tin-nhan/xac-nhan",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_dien_thoai", "0905123456"),
+                    ("ma", &code),
+                ],
+            )
+            .await;
+        assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+        assert!(expired.text().await.unwrap().contains("Mã đã hết hạn"));
+        assert_eq!(
+            other.get("/tai-khoan").await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+/// A person whose phone number cannot be verified (it is another account's) still gets
+/// in: by e-mail, and by an account opened at the counter; a person with no e-mail
+/// gets in by the counter alone.
+#[tokio::test]
+async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+
+        // Registration: the phone is An's, so it stays unverified; e-mail works.
+        let mut bao = Visitor::new(&app);
+        let csrf = csrf_in(&bao.get("/dang-ky").await.text().await.unwrap());
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("ho_ten", "Trần Văn Bảo"),
+            ("so_can_cuoc", "056095001111"),
+            ("nam_sinh", "1995"),
+            ("email", "bao.tran@congdan.example"),
+            ("so_dien_thoai", "0905 123 456"),
+            ("mat_khau", "bao-mat-khau-2026"),
+        ];
+        let mut bad = form;
+        bad[3] = ("nam_sinh", "2001");
+        let refused = bao.post("/dang-ky", &bad).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("id=\"nam_sinh-loi\"")
+        );
+        let registered = bao.post("/dang-ky", &form).await;
+        assert_eq!(registered.status(), StatusCode::OK, "{backend:?}");
+        let html = registered.text().await.unwrap();
+        assert!(html.contains("đang gắn với một tài khoản khác"), "{html}");
+        assert!(html.contains("bao.tran@congdan.example"));
+        assert!(
+            last_message_to(&db, "+84905123456").await.is_none(),
+            "no code goes to someone else's phone"
+        );
+        // Not verified yet: the password alone does not open the account.
+        let mut early = Visitor::new(&app);
+        assert_eq!(
+            early
+                .sign_in("056095001111", "bao-mat-khau-2026")
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        let mail = last_message_to(&db, "bao.tran@congdan.example")
+            .await
+            .expect("a mail");
+        let link = mail
+            .lines()
+            .find(|l| l.contains("/xac-nhan-email?ma="))
+            .unwrap()
+            .trim();
+        let path = &link[link.find("/xac-nhan-email").unwrap()..];
+        let confirm = bao.get(path).await.text().await.unwrap();
+        let fields = common::visitor::form_fields(&confirm, "/xac-nhan-email");
+        let confirmed = bao.post_pairs("/xac-nhan-email", &fields).await;
+        assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+        assert!(
+            bao.get("/tai-khoan")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Trần Văn Bảo")
+        );
+        let mut again = Visitor::new(&app);
+        let csrf = again.csrf().await;
+        let mut reuse = fields.clone();
+        reuse[0].1 = csrf;
+        assert_eq!(
+            again.post_pairs("/xac-nhan-email", &reuse).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "a link works once"
+        );
+        let mut later = Visitor::new(&app);
+        assert_eq!(
+            later
+                .sign_in("bao.tran@congdan.example", "bao-mat-khau-2026")
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // At the counter: an official checks Cúc's ID card and opens her account.
+        let (mut official, csrf) = minted_session(&app, &db, OFFICIAL, true).await;
+        let open = [
+            ("_csrf", csrf.as_str()),
+            ("ho_ten", "Lê Thị Cúc"),
+            ("so_can_cuoc", "056196002222"),
+            ("nam_sinh", "1996"),
+            ("so_dien_thoai", "0905 123 456"),
+        ];
+        let unchecked = official.post("/quan-tri/mo-tai-khoan", &open).await;
+        assert_eq!(
+            unchecked.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the ID card must be checked"
+        );
+        let mut checked = open.to_vec();
+        checked.push(("da_kiem_tra", "1"));
+        let opened = official.post("/quan-tri/mo-tai-khoan", &checked).await;
+        assert_eq!(opened.status(), StatusCode::OK, "{backend:?}");
+        let slip = opened.text().await.unwrap();
+        let code = slip
+            .split("<p class=\"setup-code\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(code.len(), 9);
+
+        let mut cuc = Visitor::new(&app);
+        let csrf = csrf_in(&cuc.get("/kich-hoat").await.text().await.unwrap());
+        let wrong = cuc
+            .post(
+                "/kich-hoat",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_can_cuoc", "056196002222"),
+                    ("ma", "AAAA-BBBB"),
+                    ("mat_khau", "cuc-mat-khau-2026"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let set = cuc
+            .post(
+                "/kich-hoat",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_can_cuoc", "056196002222"),
+                    ("ma", &code.to_lowercase()),
+                    ("mat_khau", "cuc-mat-khau-2026"),
+                ],
+            )
+            .await;
+        assert_eq!(set.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert!(
+            cuc.get("/tai-khoan")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Lê Thị Cúc")
+        );
+        let mut next_day = Visitor::new(&app);
+        assert_eq!(
+            next_day
+                .sign_in("056196002222", "cuc-mat-khau-2026")
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        // The same check gets Bảo a fresh start too, should he lose his mailbox.
+        let mut for_bao = checked.clone();
+        for_bao[1] = ("ho_ten", "Trần Văn Bảo");
+        for_bao[2] = ("so_can_cuoc", "056095001111");
+        for_bao[3] = ("nam_sinh", "1995");
+        let reissued = official.post("/quan-tri/mo-tai-khoan", &for_bao).await;
+        assert_eq!(reissued.status(), StatusCode::OK);
+        assert!(reissued.text().await.unwrap().contains("Tài khoản đã có"));
+
+        let events: Vec<String> = sqlx::query_scalar("SELECT kind FROM security_event ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        for kind in ["assisted_setup", "password_set"] {
+            assert!(events.iter().any(|k| k == kind), "{kind}");
         }
     }
 }

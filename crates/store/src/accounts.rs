@@ -193,3 +193,157 @@ impl Db {
         .await?)
     }
 }
+
+/// What has been verified about an account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    pub email_verified_at: Option<i64>,
+    pub phone_verified_at: Option<i64>,
+    /// Set when an official checked the person's ID card at a counter.
+    pub identity_checked_at: Option<i64>,
+    pub has_password: bool,
+}
+
+impl Verification {
+    /// Whether any contact or the identity itself has been verified.
+    pub fn any(&self) -> bool {
+        self.email_verified_at.is_some()
+            || self.phone_verified_at.is_some()
+            || self.identity_checked_at.is_some()
+    }
+}
+
+impl Db {
+    pub async fn verification(&self, account_id: i64) -> StoreResult<Verification> {
+        let (email_verified_at, phone_verified_at, identity_checked_at, has_password): (
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        ) = sqlx::query_as(
+            "SELECT email_verified_at, phone_verified_at, identity_checked_at, \
+             CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END FROM account WHERE id = $1",
+        )
+        .bind(account_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(Verification {
+            email_verified_at,
+            phone_verified_at,
+            identity_checked_at,
+            has_password: has_password == 1,
+        })
+    }
+
+    pub async fn mark_email_verified(&self, account_id: i64) -> StoreResult<()> {
+        self.stamp(account_id, "email_verified_at").await
+    }
+
+    pub async fn mark_phone_verified(&self, account_id: i64) -> StoreResult<()> {
+        self.stamp(account_id, "phone_verified_at").await
+    }
+
+    async fn stamp(&self, account_id: i64, column: &'static str) -> StoreResult<()> {
+        let now = time::now_micros();
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE account SET {column} = COALESCE({column}, $1), updated_at = $1 WHERE id = $2"
+        )))
+        .bind(now)
+        .bind(account_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records that `official_id` checked the person's ID card at a counter.
+    pub async fn mark_identity_checked(
+        &self,
+        account_id: i64,
+        official_id: i64,
+    ) -> StoreResult<()> {
+        let now = time::now_micros();
+        sqlx::query(
+            "UPDATE account SET identity_checked_by = $1, identity_checked_at = $2, updated_at = $2 WHERE id = $3",
+        )
+        .bind(official_id)
+        .bind(now)
+        .bind(account_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Sets (or replaces) the password, stored as an argon2id hash.
+    pub async fn set_password(&self, account_id: i64, new_password: &str) -> StoreResult<()> {
+        let hash = password::hash_password(new_password)?;
+        sqlx::query("UPDATE account SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(time::now_micros())
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The account whose verified phone number (international form) this is.
+    pub async fn account_by_verified_phone(&self, phone: &str) -> StoreResult<Option<Account>> {
+        Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM account WHERE phone = $1 AND phone_verified_at IS NOT NULL \
+             AND disabled_at IS NULL ORDER BY id LIMIT 1"
+        )))
+        .bind(phone)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The account linked to an identity of an external provider (the national e-ID).
+    pub async fn account_for_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<Account>> {
+        Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
+            "SELECT {} FROM account a JOIN external_identity e ON e.account_id = a.id \
+             WHERE e.provider = $1 AND e.subject = $2 AND a.disabled_at IS NULL",
+            COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+        .bind(provider)
+        .bind(subject)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Links an external identity to an account (again: no change).
+    pub async fn link_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+        account_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO external_identity (provider, subject, account_id, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (provider, subject) DO NOTHING",
+        )
+        .bind(provider)
+        .bind(subject)
+        .bind(account_id)
+        .bind(time::now_micros())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The external identities linked to an account: `(provider, since)`.
+    pub async fn identities_of(&self, account_id: i64) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT provider, created_at FROM external_identity WHERE account_id = $1 ORDER BY provider",
+        )
+        .bind(account_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

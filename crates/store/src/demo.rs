@@ -138,17 +138,36 @@ impl Db {
             let id = match self.find_demo_account(account).await? {
                 Some(id) => id,
                 None => {
-                    self.create_account(&AccountInput {
-                        kind: &account.kind,
-                        full_name: &account.full_name,
-                        citizen_id: account.citizen_id.as_deref(),
-                        tax_code: account.tax_code.as_deref(),
-                        email: account.email.as_deref(),
-                        phone: account.phone.as_deref(),
-                        password: Some(&data.password),
-                    })
-                    .await?
-                    .id
+                    // Phones are stored in international form, as every form stores them.
+                    let phone = account
+                        .phone
+                        .as_deref()
+                        .map(|p| {
+                            p.parse::<motcua_domain::validate::PhoneNumber>()
+                                .map(|p| p.e164())
+                                .map_err(|e| StoreError::Invalid(format!("demo phone {p}: {e}")))
+                        })
+                        .transpose()?;
+                    let id = self
+                        .create_account(&AccountInput {
+                            kind: &account.kind,
+                            full_name: &account.full_name,
+                            citizen_id: account.citizen_id.as_deref(),
+                            tax_code: account.tax_code.as_deref(),
+                            email: account.email.as_deref(),
+                            phone: phone.as_deref(),
+                            password: Some(&data.password),
+                        })
+                        .await?
+                        .id;
+                    // Demo contacts count as verified.
+                    if account.email.is_some() {
+                        self.mark_email_verified(id).await?;
+                    }
+                    if phone.is_some() {
+                        self.mark_phone_verified(id).await?;
+                    }
+                    id
                 }
             };
             for role in &account.roles {

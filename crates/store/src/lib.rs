@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_units;
 pub mod agencies;
 pub mod calendars;
+pub mod codes;
 mod db;
 pub mod demo;
 pub mod dossiers;

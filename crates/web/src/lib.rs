@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod layers;
 pub mod metrics;
+pub mod notify;
 mod pages;
 mod routes;
 mod serve;
@@ -34,6 +35,9 @@ pub struct WebConfig {
     /// Mark the session cookie `Secure` (sent over HTTPS only; browsers also accept it
     /// on http://localhost and http://127.0.0.1).
     pub secure_cookies: bool,
+    /// The portal's address as people reach it (`https://dichvucong.example.gov.vn`),
+    /// for links in e-mails; without it the request's `Host` is used (demo only).
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -43,6 +47,7 @@ impl Default for WebConfig {
             body_limit: 25 * 1024 * 1024,
             node_id: "node".into(),
             secure_cookies: true,
+            public_url: None,
         }
     }
 }
@@ -58,12 +63,14 @@ struct Inner {
     store: Store,
     config: WebConfig,
     catalog: Arc<catalog::Catalog>,
+    notifier: notify::Notifier,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig, catalog: Arc<catalog::Catalog>) -> Self {
         Self {
             inner: Arc::new(Inner {
+                notifier: notify::Notifier::sandbox(store.db.clone()),
                 store,
                 config,
                 catalog,
@@ -74,6 +81,11 @@ impl AppState {
     /// The procedure catalog and its search index.
     pub fn catalog(&self) -> &catalog::Catalog {
         &self.inner.catalog
+    }
+
+    /// The SMS and e-mail channels.
+    pub fn notifier(&self) -> &notify::Notifier {
+        &self.inner.notifier
     }
 
     pub fn store(&self) -> &Store {

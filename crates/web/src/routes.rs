@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{AgencyAdmin, Public, SecondFactorPending, SignedIn, SystemAdmin};
+    use Access::{AgencyAdmin, CounterStaff, Public, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -40,6 +40,16 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/dang-nhap/xac-thuc", SecondFactorPending),
         route("GET", "/dang-nhap/thiet-lap-xac-thuc", SecondFactorPending),
         route("POST", "/dang-nhap/thiet-lap-xac-thuc", SecondFactorPending),
+        route("GET", "/dang-nhap/qua-tin-nhan", Public),
+        route("POST", "/dang-nhap/qua-tin-nhan", Public),
+        route("POST", "/dang-nhap/qua-tin-nhan/xac-nhan", Public),
+        route("GET", "/dang-ky", Public),
+        route("POST", "/dang-ky", Public),
+        route("POST", "/dang-ky/xac-nhan-so-dien-thoai", Public),
+        route("GET", "/xac-nhan-email", Public),
+        route("POST", "/xac-nhan-email", Public),
+        route("GET", "/kich-hoat", Public),
+        route("POST", "/kich-hoat", Public),
         route("GET", "/tai-khoan", SignedIn),
         route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
         route("GET", "/quan-tri/nhat-ky-bao-mat", SystemAdmin),
@@ -48,6 +58,9 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/quan-tri/thu-tuc/moi", AgencyAdmin),
         route("GET", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
         route("POST", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
+        route("GET", "/quan-tri/mo-tai-khoan", CounterStaff),
+        route("POST", "/quan-tri/mo-tai-khoan", CounterStaff),
+        route("GET", "/quan-tri/hop-thu-thu-nghiem", SystemAdmin),
         route("GET", "/quan-tri/tu-dong-nghia", SystemAdmin),
         route("POST", "/quan-tri/tu-dong-nghia", SystemAdmin),
         route("GET", "/thu-tuc", Public),
@@ -123,6 +136,38 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route(
             "/dang-nhap/thiet-lap-xac-thuc",
             get(pages::second_factor::enrol).post(pages::second_factor::confirm),
+        )
+        .route(
+            "/dang-nhap/qua-tin-nhan",
+            get(pages::ways_in::phone::form).post(pages::ways_in::phone::send),
+        )
+        .route(
+            "/dang-nhap/qua-tin-nhan/xac-nhan",
+            post(pages::ways_in::phone::verify),
+        )
+        .route(
+            "/dang-ky",
+            get(pages::ways_in::email::form).post(pages::ways_in::email::submit),
+        )
+        .route(
+            "/dang-ky/xac-nhan-so-dien-thoai",
+            post(pages::ways_in::email::verify_phone),
+        )
+        .route(
+            "/xac-nhan-email",
+            get(pages::ways_in::email::confirm_form).post(pages::ways_in::email::confirm),
+        )
+        .route(
+            "/kich-hoat",
+            get(pages::ways_in::assisted::activate_form).post(pages::ways_in::assisted::activate),
+        )
+        .route(
+            "/quan-tri/mo-tai-khoan",
+            get(pages::ways_in::assisted::form).post(pages::ways_in::assisted::open),
+        )
+        .route(
+            "/quan-tri/hop-thu-thu-nghiem",
+            get(pages::ways_in::sandbox::show),
         )
         .route("/tai-khoan", get(pages::account::overview))
         .route(

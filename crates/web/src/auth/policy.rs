@@ -21,6 +21,8 @@ pub enum Access {
     SignedIn,
     /// An official or administrator between password and second factor.
     SecondFactorPending,
+    /// An official at a counter (reception desk or volunteer), second factor passed.
+    CounterStaff,
     /// An agency administrator (of any agency; each handler checks the agency) or a
     /// system administrator, second factor passed.
     AgencyAdmin,
@@ -34,6 +36,7 @@ impl Access {
             Access::Public => "public",
             Access::SignedIn => "signed_in",
             Access::SecondFactorPending => "second_factor_pending",
+            Access::CounterStaff => "counter_staff",
             Access::AgencyAdmin => "agency_admin",
             Access::SystemAdmin => "system_admin",
         }
@@ -47,6 +50,11 @@ impl Access {
             Access::SecondFactorPending => {
                 session.is_some_and(|s| s.pending_second_factor.is_some())
             }
+            Access::CounterStaff => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
+                p.roles
+                    .iter()
+                    .any(|r| r.role == "reception" || r.role == "volunteer")
+            }),
             Access::AgencyAdmin => session
                 .and_then(|s| s.principal.as_ref())
                 .is_some_and(|p| p.is_system_admin() || !administered_agencies(p).is_empty()),

@@ -11,6 +11,8 @@ use motcua_store::password;
 use motcua_store::security::FREE_FAILURES;
 use serde::Deserialize;
 
+use motcua_store::accounts::Account;
+
 use crate::auth::session::{self, CurrentSession, TTL_MICROS};
 use crate::pages::Layout;
 use crate::{AppError, AppState, FieldError};
@@ -40,7 +42,7 @@ pub(crate) fn client_ip(addr: &SocketAddr) -> String {
     addr.ip().to_string()
 }
 
-fn user_agent(headers: &HeaderMap) -> String {
+pub(crate) fn user_agent(headers: &HeaderMap) -> String {
     headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -48,8 +50,44 @@ fn user_agent(headers: &HeaderMap) -> String {
         .to_string()
 }
 
+/// The visitor's CSRF token, with a new session (and its cookie) when there is none:
+/// for public forms.
+pub(crate) async fn form_session(
+    state: &AppState,
+    addr: &SocketAddr,
+    headers: &HeaderMap,
+    current: Option<&CurrentSession>,
+) -> Result<(String, Option<HeaderValue>), AppError> {
+    Ok(match current {
+        Some(current) => (current.session.csrf_token.clone(), None),
+        None => {
+            let (token, session) = state
+                .store()
+                .db
+                .create_session(None, TTL_MICROS, &client_ip(addr), &user_agent(headers))
+                .await?;
+            (
+                session.csrf_token,
+                Some(session::set_cookie(
+                    Some(&token),
+                    state.config().secure_cookies,
+                )),
+            )
+        }
+    })
+}
+
 fn render(
     page: SignInPage,
+    status: StatusCode,
+    cookie: Option<HeaderValue>,
+) -> Result<Response, AppError> {
+    super::respond(page, status, cookie)
+}
+
+/// A rendered page that is never cached, with a session cookie if one was made.
+pub(crate) fn respond(
+    page: impl Template,
     status: StatusCode,
     cookie: Option<HeaderValue>,
 ) -> Result<Response, AppError> {
@@ -90,23 +128,7 @@ pub async fn form(
     {
         return Ok(Redirect::to("/dang-nhap/xac-thuc").into_response());
     }
-    let (csrf, cookie) = match current {
-        Some(current) => (current.0.session.csrf_token.clone(), None),
-        None => {
-            let (token, session) = state
-                .store()
-                .db
-                .create_session(None, TTL_MICROS, &client_ip(&addr), &user_agent(&headers))
-                .await?;
-            (
-                session.csrf_token,
-                Some(session::set_cookie(
-                    Some(&token),
-                    state.config().secure_cookies,
-                )),
-            )
-        }
-    };
+    let (csrf, cookie) = form_session(&state, &addr, &headers, current.as_deref()).await?;
     let page = SignInPage {
         layout: Layout::new("Đăng nhập"),
         csrf,
@@ -166,7 +188,11 @@ pub async fn submit(
         return render(page(None, fields), StatusCode::UNPROCESSABLE_ENTITY, None);
     }
     let ip_key = format!("ip:{ip}");
-    let found = db.account_for_sign_in(&identifier).await?;
+    // A phone number is found however it was written.
+    let lookup = identifier
+        .parse::<motcua_domain::validate::PhoneNumber>()
+        .map_or_else(|_| identifier.clone(), |p| p.e164());
+    let found = db.account_for_sign_in(&lookup).await?;
     let account_key = found
         .as_ref()
         .map(|(account, _)| format!("account:{}", account.id));
@@ -229,15 +255,44 @@ pub async fn submit(
     if let Some(key) = &account_key {
         db.throttle_reset(key).await?;
     }
-    // A new session for the signed-in account: the one used before signing in (which
-    // someone else may know) ends here.
-    db.delete_session(&current.session.id_hash).await?;
+    if account.kind == "citizen" && !db.verification(account.id).await?.any() {
+        let message = "Tài khoản chưa được xác nhận. Hãy bấm vào liên kết đã gửi tới e-mail của bạn, hoặc nhờ Bộ phận Một cửa hỗ trợ.".to_string();
+        return render(page(Some(message), Vec::new()), StatusCode::FORBIDDEN, None);
+    }
+    sign_in_as(
+        &state,
+        Some(&current),
+        &account,
+        &ip,
+        &headers,
+        "password",
+        next,
+    )
+    .await
+}
+
+/// Starts a signed-in session for `account`, ending the visitor's session (which
+/// someone else may know: no session fixation), records how they got in, and sends
+/// them on: officials and administrators to their second factor, others to `next`.
+pub async fn sign_in_as(
+    state: &AppState,
+    current: Option<&CurrentSession>,
+    account: &Account,
+    ip: &str,
+    headers: &HeaderMap,
+    method: &str,
+    next: String,
+) -> Result<Response, AppError> {
+    let db = &state.store().db;
+    if let Some(current) = current {
+        db.delete_session(&current.session.id_hash).await?;
+    }
     let (token, _) = db
-        .create_session(Some(account.id), TTL_MICROS, &ip, &user_agent(&headers))
+        .create_session(Some(account.id), TTL_MICROS, ip, &user_agent(headers))
         .await?;
-    db.record_security_event(Some(account.id), "sign_in", &ip, "password")
+    db.record_security_event(Some(account.id), "sign_in", ip, method)
         .await?;
-    let target = if session::needs_second_factor(&account) {
+    let target = if session::needs_second_factor(account) {
         let query: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("tiep", &next)
             .finish();
@@ -375,9 +430,11 @@ pub async fn overview(
         .collect();
     let mut tools = Vec::new();
     for (path, label) in [
+        ("/quan-tri/mo-tai-khoan", "Mở tài khoản tại quầy"),
         ("/quan-tri/thu-tuc", "Quản lý thủ tục"),
         ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),
         ("/quan-tri/nhat-ky-bao-mat", "Nhật ký bảo mật"),
+        ("/quan-tri/hop-thu-thu-nghiem", "Hộp thư thử nghiệm"),
     ] {
         let allowed = crate::routes::route_table()
             .iter()

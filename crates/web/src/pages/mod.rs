@@ -7,8 +7,10 @@ pub mod procedure_editor;
 pub mod second_factor;
 pub mod security_log;
 pub mod synonyms;
+pub mod ways_in;
 
 use crate::assets;
+pub(crate) use account::respond;
 
 /// A stored instant as Vietnam's local time, e.g. `format = "%H:%M %d/%m/%Y"`.
 pub fn local_time(micros: i64, format: &str) -> String {

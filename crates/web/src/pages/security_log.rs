@@ -37,6 +37,8 @@ fn label(kind: &str) -> &'static str {
         "second_factor_enrolled" => "Bật xác thực hai lớp",
         "sign_out" => "Đăng xuất",
         "sign_out_everywhere" => "Đăng xuất mọi thiết bị",
+        "assisted_setup" => "Cấp mã thiết lập tại quầy",
+        "password_set" => "Đặt mật khẩu",
         _ => "Sự kiện khác",
     }
 }

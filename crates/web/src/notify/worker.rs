@@ -1,0 +1,94 @@
+//! Delivery of queued notices (outbox topics `notify.*`), retried with back-off.
+
+use serde::Deserialize;
+
+use super::{ChannelKind, Message};
+use crate::AppState;
+
+/// Jobs claimed per round.
+const BATCH: i64 = 20;
+
+#[derive(Deserialize)]
+struct SignInFailures {
+    account_id: Option<i64>,
+    failures: i64,
+    ip: String,
+}
+
+/// Delivers due notices; returns how many were delivered.
+pub async fn deliver_pending(state: &AppState, worker: &str) -> motcua_store::StoreResult<usize> {
+    let db = &state.store().db;
+    let mut delivered = 0;
+    for job in db.claim_jobs(worker, BATCH).await? {
+        if !job.topic.starts_with("notify.") {
+            // Another worker's topic: give it back untouched.
+            db.fail_job(&job, "not a notification").await?;
+            continue;
+        }
+        match deliver(state, &job.topic, &job.payload).await {
+            Ok(()) => {
+                db.complete_job(job.id).await?;
+                delivered += 1;
+            }
+            Err(e) => db.fail_job(&job, &e).await?,
+        }
+    }
+    Ok(delivered)
+}
+
+async fn deliver(state: &AppState, topic: &str, payload: &str) -> Result<(), String> {
+    match topic {
+        "notify.sign_in_failures" => {
+            let notice: SignInFailures =
+                serde_json::from_str(payload).map_err(|e| e.to_string())?;
+            let Some(id) = notice.account_id else {
+                return Ok(());
+            };
+            let db = &state.store().db;
+            let account = db.account(id).await.map_err(|e| e.to_string())?;
+            let Some(account) = account else {
+                return Ok(());
+            };
+            let verification = db.verification(id).await.map_err(|e| e.to_string())?;
+            let body = format!(
+                "motcua: tài khoản của bạn vừa bị nhập sai mật khẩu {} lần liên tiếp (địa chỉ {}). Việc đăng nhập đang tạm chậm lại để bảo vệ bạn. Nếu không phải bạn, hãy đổi mật khẩu hoặc báo Bộ phận Một cửa.",
+                notice.failures, notice.ip
+            );
+            let mut sent = false;
+            if let (Some(email), Some(_)) = (&account.email, verification.email_verified_at) {
+                let message = Message {
+                    to: email.clone(),
+                    subject: "Cảnh báo đăng nhập sai nhiều lần".into(),
+                    body: body.clone(),
+                };
+                state
+                    .notifier()
+                    .send(ChannelKind::Email, &message)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sent = true;
+            }
+            if let (Some(phone), Some(_)) = (&account.phone, verification.phone_verified_at) {
+                let message = Message {
+                    to: phone.clone(),
+                    subject: String::new(),
+                    body,
+                };
+                state
+                    .notifier()
+                    .send(ChannelKind::Sms, &message)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sent = true;
+            }
+            if !sent {
+                tracing::warn!(
+                    account = id,
+                    "no verified contact to warn of sign-in failures"
+                );
+            }
+            Ok(())
+        }
+        other => Err(format!("unknown notification topic {other}")),
+    }
+}
