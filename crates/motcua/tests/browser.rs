@@ -131,6 +131,28 @@ async fn fit_viewport(client: &Client, width: u32, height: u32) {
         .unwrap();
 }
 
+/// Runs `script` every 100 ms (for up to 5 s, errors as null: a page may be loading)
+/// until `done` holds for its result; returns the last result.
+async fn poll(
+    client: &Client,
+    script: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut value = serde_json::Value::Null;
+    for _ in 0..50 {
+        value = client.execute(script, vec![]).await.unwrap_or_default();
+        if done(&value) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    value
+}
+
+fn non_empty(value: &serde_json::Value) -> bool {
+    value.as_array().is_some_and(|a| !a.is_empty())
+}
+
 /// Saves what the browser shows as `target/screenshots/NAME`.
 async fn save_screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
@@ -238,20 +260,12 @@ async fn catalog_pages_on_a_360px_phone() {
     client.goto(&app.url("/thu-tuc")).await.unwrap();
     let input = client.find(fantoccini::Locator::Id("q")).await.unwrap();
     input.send_keys("dang ky k").await.unwrap();
-    let mut options = serde_json::Value::Null;
-    for _ in 0..30 {
-        options = client
-            .execute(
-                "return Array.from(document.querySelectorAll('#goi-y option')).map(o => o.value);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if options.as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let options = poll(
+        client,
+        "return Array.from(document.querySelectorAll('#goi-y option')).map(o => o.value);",
+        non_empty,
+    )
+    .await;
     assert!(
         options
             .as_array()
@@ -295,19 +309,12 @@ async fn sign_in_on_a_360px_phone() {
         .unwrap();
     // The Secure session cookie works on http://127.0.0.1: the account page shows.
     // Poll by script: an element found before the navigation would go stale.
-    let mut heading = String::new();
-    for _ in 0..50 {
-        let found = client
-            .execute("return location.pathname === '/tai-khoan' ? document.querySelector('h1').textContent : '';", vec![])
-            .await;
-        if let Ok(serde_json::Value::String(text)) = found {
-            heading = text;
-            if heading == "Nguyễn Văn An" {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let heading = poll(
+        client,
+        "return location.pathname === '/tai-khoan' ? document.querySelector('h1').textContent : '';",
+        |v| v == "Nguyễn Văn An",
+    )
+    .await;
     assert_eq!(heading, "Nguyễn Văn An");
     save_screenshot(client, "account-360x740.png").await;
     // An official is asked to enrol a second factor after the password.
@@ -329,17 +336,10 @@ async fn sign_in_on_a_360px_phone() {
         .click()
         .await
         .unwrap();
-    let mut path = serde_json::Value::Null;
-    for _ in 0..30 {
-        path = client
-            .execute("return location.pathname;", vec![])
-            .await
-            .unwrap_or_default();
-        if path == "/dang-nhap/thiet-lap-xac-thuc" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let path = poll(client, "return location.pathname;", |v| {
+        v == "/dang-nhap/thiet-lap-xac-thuc"
+    })
+    .await;
     assert_eq!(path, "/dang-nhap/thiet-lap-xac-thuc");
     save_screenshot(client, "second-factor-enrol-360x740.png").await;
     browser.client.clone().close().await.unwrap();
@@ -392,20 +392,12 @@ async fn procedure_editor_on_a_360px_phone() {
         .click()
         .await
         .unwrap();
-    let mut errors = serde_json::Value::Null;
-    for _ in 0..50 {
-        errors = client
-            .execute(
-                "return Array.from(document.querySelectorAll('.field-error')).map(e => e.textContent);",
-                vec![],
-            )
-            .await
-            .unwrap_or_default();
-        if errors.as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let errors = poll(
+        client,
+        "return Array.from(document.querySelectorAll('.field-error')).map(e => e.textContent);",
+        non_empty,
+    )
+    .await;
     assert_eq!(
         errors,
         serde_json::json!(["nhập số tiền bằng chữ số, ví dụ 8.000"])

@@ -136,18 +136,22 @@ impl Db {
         &self,
         agency_ids: &[i64],
     ) -> StoreResult<Vec<String>> {
-        let links: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT p.code, pa.agency_id FROM procedure_agency pa JOIN procedure p ON p.id = pa.procedure_id ORDER BY p.code",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut codes: Vec<String> = links
-            .into_iter()
-            .filter(|(_, agency)| agency_ids.contains(agency))
-            .map(|(code, _)| code)
-            .collect();
-        codes.dedup();
-        Ok(codes)
+        if agency_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (1..=agency_ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT DISTINCT p.code FROM procedure_agency pa JOIN procedure p ON p.id = pa.procedure_id \
+             WHERE pa.agency_id IN ({placeholders}) ORDER BY p.code"
+        );
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for id in agency_ids {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
     }
 
     /// Records every agency as implementing the procedures of its level (a commune's

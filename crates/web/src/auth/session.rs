@@ -41,6 +41,13 @@ pub struct CurrentSession {
     pub pending_second_factor: Option<Account>,
 }
 
+impl CurrentSession {
+    /// The signed-in account, or `Forbidden` (for handlers behind a signed-in policy).
+    pub fn signed_in(&self) -> Result<&Principal, crate::AppError> {
+        self.principal.as_ref().ok_or(crate::AppError::Forbidden)
+    }
+}
+
 /// Accounts whose powers need a second factor.
 pub fn needs_second_factor(account: &Account) -> bool {
     matches!(account.kind.as_str(), "official" | "admin")

@@ -333,7 +333,7 @@ pub async fn sign_out_everywhere(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     axum::Extension(current): axum::Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
-    let principal = current.principal.as_ref().ok_or(AppError::Forbidden)?;
+    let principal = current.signed_in()?;
     let db = &state.store().db;
     let ended = db.delete_account_sessions(principal.account.id).await?;
     db.record_security_event(
@@ -382,7 +382,7 @@ pub async fn overview(
     State(state): State<AppState>,
     axum::Extension(current): axum::Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
-    let principal = current.principal.as_ref().ok_or(AppError::Forbidden)?;
+    let principal = current.signed_in()?;
     let account = &principal.account;
     let sessions = state
         .store()

@@ -16,14 +16,10 @@ use motcua_store::procedures::{ProcedureInput, SaveOutcome};
 use serde::Deserialize;
 
 use self::form::{FormErrors, ProcedureForm};
+use crate::auth::CurrentSession;
 use crate::auth::policy::{self, ConfigScope};
-use crate::auth::{CurrentSession, Principal};
 use crate::pages::Layout;
 use crate::{AppError, AppState};
-
-fn principal(current: &CurrentSession) -> Result<&Principal, AppError> {
-    current.principal.as_ref().ok_or(AppError::Forbidden)
-}
 
 fn html(page: impl Template, status: StatusCode) -> Result<Response, AppError> {
     let body = page
@@ -52,7 +48,7 @@ pub async fn list(
     axum::Extension(current): axum::Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
     let db = &state.store().db;
-    let scope = policy::config_scope(db, principal(&current)?).await?;
+    let scope = policy::config_scope(db, current.signed_in()?).await?;
     let snapshot = state.catalog().current();
     let codes = match &scope {
         ConfigScope::All => None,
@@ -116,7 +112,7 @@ async fn form_page(
     creating: bool,
 ) -> Result<FormPage, AppError> {
     let db = &state.store().db;
-    let scope = policy::config_scope(db, principal(current)?).await?;
+    let scope = policy::config_scope(db, current.signed_in()?).await?;
     let mut fields: Vec<String> = state
         .catalog()
         .current()
@@ -131,7 +127,7 @@ async fn form_page(
             ConfigScope::All => db.agencies().await?,
             ConfigScope::Agencies(_) => {
                 let mut own = Vec::new();
-                for id in policy::administered_agencies(principal(current)?) {
+                for id in policy::administered_agencies(current.signed_in()?) {
                     own.extend(db.agency(id).await?);
                 }
                 own
@@ -200,7 +196,7 @@ pub async fn create(
         .and_then(|(_, v)| v.parse().ok())
         .filter(|id| *id > 0);
     let db = &state.store().db;
-    let principal = principal(&current)?;
+    let principal = current.signed_in()?;
     let scope = policy::config_scope(db, principal).await?;
     // Agency administrators link what they create to an agency of theirs.
     let agency = match (&scope, chosen) {
@@ -269,7 +265,7 @@ async fn editable(
     let Some(stored) = db.current_procedure(code).await? else {
         return Err(AppError::NotFound);
     };
-    let principal = principal(current)?;
+    let principal = current.signed_in()?;
     if !policy::may_edit_procedure(db, principal, code).await? {
         tracing::warn!(
             account = principal.account.id,
@@ -326,7 +322,7 @@ async fn save(
     };
     let expected = (!creating).then_some(form.version);
     let db = &state.store().db;
-    let principal = principal(current)?;
+    let principal = current.signed_in()?;
     match db
         .save_procedure_edit(&input, expected, principal.account.id, agency)
         .await

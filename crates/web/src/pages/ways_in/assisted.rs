@@ -20,7 +20,7 @@ use super::{
     SETUP_CODE_TTL, check_person, check_phone, field_error, password_problem, push,
     rejection_message,
 };
-use crate::auth::{CurrentSession, Principal};
+use crate::auth::CurrentSession;
 use crate::pages::account::{client_ip, form_session, sign_in_as};
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState, FieldError};
@@ -59,10 +59,6 @@ impl OpenPage {
     }
 }
 
-fn principal(current: &CurrentSession) -> Result<&Principal, AppError> {
-    current.principal.as_ref().ok_or(AppError::Forbidden)
-}
-
 /// `GET /quan-tri/mo-tai-khoan`.
 pub async fn form(
     axum::Extension(current): axum::Extension<CurrentSession>,
@@ -95,7 +91,7 @@ pub async fn open(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Form(form): Form<OpenForm>,
 ) -> Result<Response, AppError> {
-    let official = principal(&current)?;
+    let official = current.signed_in()?;
     let db = &state.store().db;
     let mut page = OpenPage::blank(current.session.csrf_token.clone());
     page.citizen_id = form.so_can_cuoc.trim().into();

@@ -16,8 +16,8 @@ use motcua_store::sessions::random_token;
 use serde::Deserialize;
 
 use super::{
-    EMAIL_LINK_TTL, SMS_CODE_TTL, check_person, check_phone, field_error, password_problem, push,
-    rejection_message,
+    EMAIL_LINK_TTL, SMS_CODE_TTL, check_person, check_phone, field_error, issue_and_send,
+    password_problem, push, rejection_message,
 };
 use crate::auth::CurrentSession;
 use crate::notify::{ChannelKind, Message};
@@ -195,15 +195,6 @@ pub async fn submit(
     };
     if let Some(email) = &email {
         let token = random_token();
-        let issued = db
-            .issue_code(
-                Purpose::EmailVerify,
-                email.as_str(),
-                Some(account.id),
-                &token,
-                EMAIL_LINK_TTL,
-            )
-            .await?;
         let link = format!("{}/xac-nhan-email?ma={token}", base_url(&state, &headers));
         let message = Message {
             to: email.as_str().into(),
@@ -212,13 +203,17 @@ pub async fn submit(
                 "Chào {name},\n\nBấm vào liên kết sau để xác nhận e-mail và bắt đầu dùng tài khoản (hiệu lực 24 giờ):\n{link}\n\nNếu bạn không đăng ký, hãy bỏ qua thư này."
             ),
         };
-        if issued.is_ok()
-            && state
-                .notifier()
-                .send(ChannelKind::Email, &message)
-                .await
-                .is_ok()
-        {
+        let sent = issue_and_send(
+            &state,
+            ChannelKind::Email,
+            Purpose::EmailVerify,
+            account.id,
+            &token,
+            EMAIL_LINK_TTL,
+            &message,
+        )
+        .await?;
+        if sent.is_ok() {
             page.email = Some(email.as_str().into());
         } else {
             page.notices.push("Chưa gửi được thư xác nhận. Bạn vẫn có thể xác nhận bằng số điện thoại hoặc tại Bộ phận Một cửa.".into());
@@ -226,18 +221,9 @@ pub async fn submit(
     }
     if let Some(phone) = &phone {
         if db.account_by_verified_phone(&phone.e164()).await?.is_some() {
-            page.notices.push(format!("Số {} đang gắn với một tài khoản khác nên chưa xác nhận được. Bạn vẫn dùng tài khoản này qua e-mail, định danh điện tử hoặc với sự hỗ trợ của Bộ phận Một cửa.", phone.national()));
+            page.notices.push(format!("Số {} đang gắn với một tài khoản khác nên chưa xác nhận được. Bạn vẫn dùng tài khoản này qua e-mail hoặc với sự hỗ trợ của Bộ phận Một cửa.", phone.national()));
         } else {
             let code = codes::random_digits();
-            let issued = db
-                .issue_code(
-                    Purpose::PhoneVerify,
-                    &phone.e164(),
-                    Some(account.id),
-                    &code,
-                    SMS_CODE_TTL,
-                )
-                .await?;
             let message = Message {
                 to: phone.e164(),
                 subject: String::new(),
@@ -245,13 +231,17 @@ pub async fn submit(
                     "motcua: ma xac nhan so dien thoai cua ban la {code}, hieu luc 5 phut."
                 ),
             };
-            if issued.is_ok()
-                && state
-                    .notifier()
-                    .send(ChannelKind::Sms, &message)
-                    .await
-                    .is_ok()
-            {
+            let sent = issue_and_send(
+                &state,
+                ChannelKind::Sms,
+                Purpose::PhoneVerify,
+                account.id,
+                &code,
+                SMS_CODE_TTL,
+                &message,
+            )
+            .await?;
+            if sent.is_ok() {
                 page.phone = Some(phone.national().into());
             } else {
                 page.notices.push("Chưa gửi được tin nhắn xác nhận số điện thoại. Bạn vẫn dùng được tài khoản qua e-mail.".into());

@@ -9,9 +9,11 @@ pub mod phone;
 pub mod sandbox;
 
 use motcua_domain::validate::{CitizenId, PhoneNumber};
-use motcua_store::codes::{CodeRejection, IssueRefusal};
+use motcua_store::StoreResult;
+use motcua_store::codes::{CodeRejection, IssueRefusal, Purpose};
 
-use crate::FieldError;
+use crate::notify::{ChannelKind, Message};
+use crate::{AppState, FieldError};
 
 /// Lifetimes of one-time codes, in seconds.
 pub const SMS_CODE_TTL: i64 = 5 * 60;
@@ -31,6 +33,40 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Why a one-time code did not reach its recipient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undelivered {
+    /// Not issued: sent too recently or too often.
+    Refused(IssueRefusal),
+    /// Issued, but the channel did not take the message.
+    NotSent,
+}
+
+/// Records `code` for `(purpose, message.to)` and sends `message` (which carries it)
+/// at once through the channel of `kind`.
+pub async fn issue_and_send(
+    state: &AppState,
+    kind: ChannelKind,
+    purpose: Purpose,
+    account_id: i64,
+    code: &str,
+    ttl_secs: i64,
+    message: &Message,
+) -> StoreResult<Result<(), Undelivered>> {
+    let db = &state.store().db;
+    if let Err(refusal) = db
+        .issue_code(purpose, &message.to, Some(account_id), code, ttl_secs)
+        .await?
+    {
+        return Ok(Err(Undelivered::Refused(refusal)));
+    }
+    Ok(state
+        .notifier()
+        .send(kind, message)
+        .await
+        .map_err(|_| Undelivered::NotSent))
 }
 
 /// Why a code was refused, for the person.

@@ -12,7 +12,7 @@ use motcua_domain::validate::PhoneNumber;
 use motcua_store::codes::{self, Purpose};
 use serde::Deserialize;
 
-use super::{SMS_CODE_TTL, refusal_message, rejection_message};
+use super::{SMS_CODE_TTL, Undelivered, issue_and_send, refusal_message, rejection_message};
 use crate::auth::CurrentSession;
 use crate::notify::{ChannelKind, Message};
 use crate::pages::account::{client_ip, form_session, sign_in_as};
@@ -85,36 +85,31 @@ pub async fn send(
     page.phone = phone.national().to_string();
     if let Some(account) = db.account_by_verified_phone(&phone.e164()).await? {
         let code = codes::random_digits();
-        match db
-            .issue_code(
-                Purpose::PhoneSignIn,
-                &phone.e164(),
-                Some(account.id),
-                &code,
-                SMS_CODE_TTL,
-            )
-            .await?
-        {
-            Ok(()) => {
-                let message = Message {
-                    to: phone.e164(),
-                    subject: String::new(),
-                    body: format!(
-                        "motcua: ma dang nhap cua ban la {code}, hieu luc 5 phut. Khong dua ma nay cho bat ky ai, ke ca can bo."
-                    ),
-                };
-                if state
-                    .notifier()
-                    .send(ChannelKind::Sms, &message)
-                    .await
-                    .is_err()
-                {
-                    page.code_step = false;
-                    page.notice = Some("Hiện không gửi được tin nhắn. Bạn có thể đăng nhập bằng mật khẩu, định danh điện tử, hoặc nhờ Bộ phận Một cửa hỗ trợ.".into());
-                    return respond(page, StatusCode::SERVICE_UNAVAILABLE, None);
-                }
+        let message = Message {
+            to: phone.e164(),
+            subject: String::new(),
+            body: format!(
+                "motcua: ma dang nhap cua ban la {code}, hieu luc 5 phut. Khong dua ma nay cho bat ky ai, ke ca can bo."
+            ),
+        };
+        let sent = issue_and_send(
+            &state,
+            ChannelKind::Sms,
+            Purpose::PhoneSignIn,
+            account.id,
+            &code,
+            SMS_CODE_TTL,
+            &message,
+        )
+        .await?;
+        match sent {
+            Ok(()) => {}
+            Err(Undelivered::NotSent) => {
+                page.code_step = false;
+                page.notice = Some("Hiện không gửi được tin nhắn. Bạn có thể đăng nhập bằng mật khẩu, hoặc nhờ Bộ phận Một cửa hỗ trợ.".into());
+                return respond(page, StatusCode::SERVICE_UNAVAILABLE, None);
             }
-            Err(refusal) => {
+            Err(Undelivered::Refused(refusal)) => {
                 page.notice = Some(refusal_message(refusal));
                 return respond(page, StatusCode::TOO_MANY_REQUESTS, None);
             }
