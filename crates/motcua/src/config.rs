@@ -77,6 +77,13 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The portal's address as people reach it, for links in e-mails.
     pub public_url: Option<String>,
+    /// The national e-ID's OpenID Connect issuer; with the client credentials it turns
+    /// on the e-ID way in.
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<Secret>,
+    /// The ID-token claim carrying the 12-digit citizen ID number.
+    pub oidc_citizen_id_claim: String,
 }
 
 impl Default for Config {
@@ -101,6 +108,10 @@ impl Default for Config {
             catalog_refresh_secs: 10,
             secure_cookies: true,
             public_url: None,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_citizen_id_claim: "citizen_id".into(),
         }
     }
 }
@@ -128,6 +139,10 @@ struct FileConfig {
     catalog_refresh_secs: Option<u64>,
     secure_cookies: Option<bool>,
     public_url: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<Secret>,
+    oidc_citizen_id_claim: Option<String>,
 }
 
 /// The keys with a default, listed once for the file and the environment.
@@ -145,7 +160,8 @@ macro_rules! plain_keys {
             request_timeout_secs,
             max_body_mb,
             catalog_refresh_secs,
-            secure_cookies
+            secure_cookies,
+            oidc_citizen_id_claim
         )
     };
 }
@@ -160,7 +176,10 @@ macro_rules! optional_keys {
             s3_region,
             s3_access_key_id,
             s3_secret_access_key,
-            public_url
+            public_url,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret
         )
     };
 }
@@ -206,10 +225,27 @@ impl Config {
             ("max_body_mb", self.max_body_mb),
             ("catalog_refresh_secs", self.catalog_refresh_secs),
         ];
-        match positive.iter().find(|(_, value)| *value == 0) {
-            Some((key, _)) => Err(ConfigError(format!("key `{key}`: must be greater than 0"))),
-            None => Ok(()),
+        if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(ConfigError(format!("key `{key}`: must be greater than 0")));
         }
+        if let Some(issuer) = &self.oidc_issuer {
+            if !issuer.starts_with("https://") && !issuer.starts_with("http://") {
+                return Err(ConfigError(format!(
+                    "key `oidc_issuer`: must be an http(s) URL, found \"{issuer}\""
+                )));
+            }
+            for (key, missing) in [
+                ("oidc_client_id", self.oidc_client_id.is_none()),
+                ("oidc_client_secret", self.oidc_client_secret.is_none()),
+            ] {
+                if missing {
+                    return Err(ConfigError(format!(
+                        "key `{key}`: required when `oidc_issuer` is set"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn apply_file(&mut self, file: FileConfig) {
@@ -279,6 +315,16 @@ impl Config {
                 .map(|s| s.expose().to_string()),
             s3_allow_http: self.s3_allow_http,
         }
+    }
+
+    /// The national e-ID client settings, when the issuer is configured.
+    pub fn oidc(&self) -> Option<motcua_web::oidc::OidcConfig> {
+        Some(motcua_web::oidc::OidcConfig {
+            issuer: self.oidc_issuer.clone()?,
+            client_id: self.oidc_client_id.clone()?,
+            client_secret: self.oidc_client_secret.as_ref()?.expose().to_string(),
+            citizen_id_claim: self.oidc_citizen_id_claim.clone(),
+        })
     }
 
     pub fn request_timeout(&self) -> Duration {

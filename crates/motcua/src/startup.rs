@@ -186,6 +186,7 @@ pub async fn start(
             node_id: format!("{}-{}", addr.port(), std::process::id()),
             secure_cookies: config.secure_cookies,
             public_url: config.public_url.clone(),
+            oidc: config.oidc(),
         },
         catalog.clone(),
     );

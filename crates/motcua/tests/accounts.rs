@@ -9,7 +9,8 @@ use axum::routing::get;
 use common::visitor::{
     Visitor, any_csrf, code_now, csrf_in, minted_session, pass_second_factor, secret_in,
 };
-use common::{TestApp, backends};
+use common::oidc_provider::{OidcProvider, Person};
+use common::{TestApp, backends, eid_sign_in, with_eid};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
@@ -755,7 +756,8 @@ async fn a_code_by_sms_signs_in_once_and_not_after_expiry() {
 #[tokio::test]
 async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
     for backend in backends() {
-        let app = TestApp::start(backend).await;
+        let provider = OidcProvider::start().await;
+        let app = TestApp::start_with(backend, |c| with_eid(c, &provider), Default::default()).await;
         let db = app.db.connect().await;
 
         // Registration: the phone is An's, so it stays unverified; e-mail works.
@@ -919,11 +921,43 @@ async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
         assert_eq!(reissued.status(), StatusCode::OK);
         assert!(reissued.text().await.unwrap().contains("Tài khoản đã có"));
 
+        // The national e-ID: Dũng never gave a phone or an e-mail; his first e-ID
+        // sign-in opens a citizen account with his verified identity.
+        provider.sign_in_as(Some(Person {
+            subject: "vneid-dung".into(),
+            name: "Phạm Minh Dũng".into(),
+            citizen_id: Some("056092003333".into()),
+        }));
+        let mut dung = Visitor::new(&app);
+        let back = eid_sign_in(&mut dung).await;
+        assert_eq!(back.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(back.headers()[LOCATION], "/tai-khoan");
+        let page = dung.get("/tai-khoan").await.text().await.unwrap();
+        assert!(page.contains("Phạm Minh Dũng") && page.contains("056092003333"), "{page}");
+        // Bảo, registered by e-mail above, is found by his citizen ID and linked.
+        provider.sign_in_as(Some(Person {
+            subject: "vneid-bao".into(),
+            name: "Trần Văn Bảo".into(),
+            citizen_id: Some("056095001111".into()),
+        }));
+        let mut bao_eid = Visitor::new(&app);
+        assert_eq!(eid_sign_in(&mut bao_eid).await.status(), StatusCode::SEE_OTHER);
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE citizen_id = '056095001111'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(accounts, 1, "linked, not duplicated");
+        let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM external_identity")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(linked, 2);
+
         let events: Vec<String> = sqlx::query_scalar("SELECT kind FROM security_event ORDER BY id")
             .fetch_all(db.pool())
             .await
             .unwrap();
-        for kind in ["assisted_setup", "password_set"] {
+        for kind in ["assisted_setup", "password_set", "identity_linked"] {
             assert!(events.iter().any(|k| k == kind), "{kind}");
         }
     }

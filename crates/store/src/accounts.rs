@@ -29,6 +29,19 @@ pub struct AccountInput<'a> {
     pub password: Option<&'a str>,
 }
 
+#[derive(sqlx::FromRow)]
+struct AccountRole {
+    id: i64,
+    kind: String,
+    full_name: String,
+    citizen_id: Option<String>,
+    tax_code: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    role: String,
+    agency_id: Option<i64>,
+}
+
 /// A role held in an agency (`agency_id` is `None` for system-wide roles).
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct RoleGrant {
@@ -88,13 +101,13 @@ impl Db {
         Ok(hash.is_some_and(|h| password::verify_password(candidate, &h)))
     }
 
-    /// Grants a role; granting it again is a no-op.
+    /// Grants a role; granting it again is a no-op. Returns whether it is new.
     pub async fn grant_role(
         &self,
         account_id: i64,
         agency_id: Option<i64>,
         role: &str,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let exists: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM role_grant WHERE account_id = $1 AND role = $2 \
              AND (agency_id = $3 OR (agency_id IS NULL AND $3 IS NULL))",
@@ -113,7 +126,75 @@ impl Db {
                 .execute(self.pool())
                 .await?;
         }
-        Ok(())
+        Ok(exists == 0)
+    }
+
+    /// Withdraws a role; returns whether it was held.
+    pub async fn revoke_role(
+        &self,
+        account_id: i64,
+        agency_id: Option<i64>,
+        role: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "DELETE FROM role_grant WHERE account_id = $1 AND role = $2 \
+             AND (agency_id = $3 OR (agency_id IS NULL AND $3 IS NULL))",
+        )
+        .bind(account_id)
+        .bind(role)
+        .bind(agency_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The officials holding a role in one of `agencies`, with their roles there.
+    pub async fn officials_of(
+        &self,
+        agencies: &[i64],
+    ) -> StoreResult<Vec<(Account, RoleGrant)>> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (1..=agencies.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let columns = COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, g.role, g.agency_id FROM account a JOIN role_grant g ON g.account_id = a.id \
+             WHERE g.agency_id IN ({marks}) ORDER BY a.full_name, a.id, g.role"
+        );
+        let mut query = sqlx::query_as::<_, AccountRole>(AssertSqlSafe(sql));
+        for id in agencies {
+            query = query.bind(*id);
+        }
+        Ok(query
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    Account {
+                        id: r.id,
+                        kind: r.kind,
+                        full_name: r.full_name,
+                        citizen_id: r.citizen_id,
+                        tax_code: r.tax_code,
+                        email: r.email,
+                        phone: r.phone,
+                    },
+                    RoleGrant {
+                        role: r.role,
+                        agency_id: r.agency_id,
+                    },
+                )
+            })
+            .collect())
     }
 
     pub async fn roles_of(&self, account_id: i64) -> StoreResult<Vec<RoleGrant>> {
@@ -255,11 +336,12 @@ impl Db {
         Ok(())
     }
 
-    /// Records that `official_id` checked the person's ID card at a counter.
+    /// Records that the person's identity was checked: by `official_id` looking at
+    /// the ID card at a counter, or (`None`) by the national e-ID.
     pub async fn mark_identity_checked(
         &self,
         account_id: i64,
-        official_id: i64,
+        official_id: Option<i64>,
     ) -> StoreResult<()> {
         let now = time::now_micros();
         sqlx::query(

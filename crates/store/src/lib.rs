@@ -2,6 +2,7 @@
 //! repositories that speak SQL, the outbox, and file storage (local directory or S3).
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod admin_units;
 pub mod agencies;
 pub mod calendars;
@@ -13,9 +14,11 @@ mod error;
 pub mod files;
 pub mod meta;
 mod migrate;
+pub mod oidc;
 pub mod outbox;
 pub mod password;
 pub mod procedures;
+pub mod profile;
 pub mod second_factor;
 pub mod security;
 pub mod sessions;

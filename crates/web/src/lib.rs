@@ -8,6 +8,7 @@ pub mod catalog;
 mod error;
 mod health;
 mod layers;
+pub mod oidc;
 pub mod metrics;
 pub mod notify;
 mod pages;
@@ -38,6 +39,8 @@ pub struct WebConfig {
     /// The portal's address as people reach it (`https://dichvucong.example.gov.vn`),
     /// for links in e-mails; without it the request's `Host` is used (demo only).
     pub public_url: Option<String>,
+    /// The national e-ID (OpenID Connect); without it the e-ID way in is not offered.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +51,7 @@ impl Default for WebConfig {
             node_id: "node".into(),
             secure_cookies: true,
             public_url: None,
+            oidc: None,
         }
     }
 }
@@ -64,6 +68,7 @@ struct Inner {
     config: WebConfig,
     catalog: Arc<catalog::Catalog>,
     notifier: notify::Notifier,
+    oidc: Option<oidc::OidcClient>,
 }
 
 impl AppState {
@@ -71,6 +76,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 notifier: notify::Notifier::sandbox(store.db.clone()),
+                oidc: config.oidc.clone().map(oidc::OidcClient::new),
                 store,
                 config,
                 catalog,
@@ -86,6 +92,11 @@ impl AppState {
     /// The SMS and e-mail channels.
     pub fn notifier(&self) -> &notify::Notifier {
         &self.inner.notifier
+    }
+
+    /// The national e-ID client, when configured.
+    pub fn oidc(&self) -> Option<&oidc::OidcClient> {
+        self.inner.oidc.as_ref()
     }
 
     pub fn store(&self) -> &Store {

@@ -48,6 +48,12 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/dang-ky/xac-nhan-so-dien-thoai", Public),
         route("GET", "/xac-nhan-email", Public),
         route("POST", "/xac-nhan-email", Public),
+        route("GET", "/dang-nhap/dinh-danh-dien-tu", Public),
+        route("GET", "/dang-nhap/dinh-danh-dien-tu/ket-qua", Public),
+        route("GET", "/quen-mat-khau", Public),
+        route("POST", "/quen-mat-khau", Public),
+        route("GET", "/dat-lai-mat-khau", Public),
+        route("POST", "/dat-lai-mat-khau", Public),
         route("GET", "/kich-hoat", Public),
         route("POST", "/kich-hoat", Public),
         route("GET", "/tai-khoan", SignedIn),
@@ -156,6 +162,22 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route(
             "/xac-nhan-email",
             get(pages::ways_in::email::confirm_form).post(pages::ways_in::email::confirm),
+        )
+        .route(
+            "/dang-nhap/dinh-danh-dien-tu",
+            get(pages::ways_in::eid::start),
+        )
+        .route(
+            "/dang-nhap/dinh-danh-dien-tu/ket-qua",
+            get(pages::ways_in::eid::finish),
+        )
+        .route(
+            "/quen-mat-khau",
+            get(pages::ways_in::reset::form).post(pages::ways_in::reset::send),
+        )
+        .route(
+            "/dat-lai-mat-khau",
+            get(pages::ways_in::reset::link_form).post(pages::ways_in::reset::reset),
         )
         .route(
             "/kich-hoat",

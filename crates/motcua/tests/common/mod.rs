@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses part of the harness.
 
+pub mod oidc_provider;
 pub mod visitor;
 
 use motcua::config::{Config, Secret};
@@ -92,4 +93,36 @@ impl TestApp {
 /// A client that shows what travels on the wire (no automatic decompression).
 pub fn raw_client() -> reqwest::Client {
     reqwest::Client::builder().no_gzip().build().unwrap()
+}
+
+/// The configuration with the national e-ID pointed at a loopback provider.
+pub fn with_eid(config: Config, provider: &oidc_provider::OidcProvider) -> Config {
+    Config {
+        oidc_issuer: Some(provider.issuer.clone()),
+        oidc_client_id: Some(oidc_provider::CLIENT_ID.into()),
+        oidc_client_secret: Some(oidc_provider::CLIENT_SECRET.parse().unwrap()),
+        ..config
+    }
+}
+
+/// Goes through the e-ID sign-in as a browser would: to the provider and back.
+/// Returns the portal's answer to the provider's redirect.
+pub async fn eid_sign_in(visitor: &mut visitor::Visitor) -> reqwest::Response {
+    let to_provider = eid_authorize(visitor).await;
+    visitor.get(&to_provider).await
+}
+
+/// Starts the e-ID sign-in and lets the provider answer; returns the path (with
+/// query) the provider sends the browser back to.
+pub async fn eid_authorize(visitor: &mut visitor::Visitor) -> String {
+    let start = visitor.get("/dang-nhap/dinh-danh-dien-tu").await;
+    assert_eq!(start.status(), reqwest::StatusCode::SEE_OTHER);
+    let authorize = start.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let answer = visitor.client.get(&authorize).send().await.unwrap();
+    assert!(answer.status().is_redirection(), "{}", answer.status());
+    let back = answer.headers()[reqwest::header::LOCATION].to_str().unwrap();
+    back[back.find("/dang-nhap/").expect("back to the portal")..].to_string()
 }

@@ -26,6 +26,8 @@ struct SignInPage {
     next: String,
     message: Option<String>,
     fields: Vec<FieldError>,
+    /// Whether the national e-ID way in is offered.
+    eid: bool,
 }
 
 /// Where to go after signing in: a local path only (no open redirect).
@@ -136,6 +138,7 @@ pub async fn form(
         next,
         message: None,
         fields: Vec::new(),
+        eid: state.oidc().is_some(),
     };
     render(page, StatusCode::OK, cookie)
 }
@@ -170,6 +173,7 @@ pub async fn submit(
         next: next.clone(),
         message,
         fields,
+        eid: state.oidc().is_some(),
     };
     let mut fields = Vec::new();
     if identifier.is_empty() {

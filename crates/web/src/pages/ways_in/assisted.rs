@@ -133,7 +133,7 @@ pub async fn open(
     if account.kind != "citizen" {
         return Err(AppError::Forbidden);
     }
-    db.mark_identity_checked(account.id, official.account.id)
+    db.mark_identity_checked(account.id, Some(official.account.id))
         .await?;
     let code = codes::random_setup_code();
     // The official is at the counter with the person: no waiting between two codes.

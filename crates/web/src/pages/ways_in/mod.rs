@@ -4,8 +4,10 @@
 //! that cannot be verified never blocks the others.
 
 pub mod assisted;
+pub mod eid;
 pub mod email;
 pub mod phone;
+pub mod reset;
 pub mod sandbox;
 
 use motcua_domain::validate::{CitizenId, PhoneNumber};
