@@ -33,6 +33,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// No credentials, or credentials no longer valid (API tokens).
+    #[error("unauthorized")]
+    Unauthorized,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("internal error: {0}")]
@@ -71,6 +74,7 @@ impl IntoResponse for AppError {
             AppError::Validation(fields) => (StatusCode::UNPROCESSABLE_ENTITY, fields),
             AppError::NotFound => (StatusCode::NOT_FOUND, Vec::new()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, Vec::new()),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, Vec::new()),
             AppError::Conflict(message) => {
                 tracing::info!(%message, "conflict");
                 (StatusCode::CONFLICT, Vec::new())
@@ -103,6 +107,11 @@ fn describe(status: StatusCode) -> (&'static str, &'static str, &'static str) {
             "not_found",
             "Không tìm thấy trang",
             "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
+        ),
+        401 => (
+            "unauthorized",
+            "Cần xác thực",
+            "Thiếu khóa API, hoặc khóa đã hết hạn hay đã bị thu hồi.",
         ),
         403 => (
             "forbidden",
@@ -167,7 +176,7 @@ pub struct ApiErrorBody {
 /// An error: a stable code, a Vietnamese message, field messages (422), the request id.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiError {
-    /// `validation`, `not_found`, `forbidden`, `conflict`, `timeout`, `payload_too_large`, `internal`
+    /// `validation`, `not_found`, `unauthorized`, `forbidden`, `conflict`, `timeout`, `payload_too_large`, `internal`
     code: String,
     message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -227,6 +236,12 @@ pub async fn render(request: Request, next: Next) -> Response {
         }
     };
     *rendered.status_mut() = status;
+    // Headers the handler set for the client (the bearer challenge, Retry-After) stay.
+    for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
+    }
     if status == StatusCode::SERVICE_UNAVAILABLE || status.is_server_error() {
         rendered
             .headers_mut()

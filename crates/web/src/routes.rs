@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{AgencyAdmin, CounterStaff, Public, SecondFactorPending, SignedIn, SystemAdmin};
+    use Access::{AgencyAdmin, ApiToken, CounterStaff, Public, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -58,12 +58,21 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/kich-hoat", Public),
         route("GET", "/tai-khoan", SignedIn),
         route("POST", "/tai-khoan/dang-xuat-moi-noi", SignedIn),
+        route("GET", "/tai-khoan/ho-so", SignedIn),
+        route("POST", "/tai-khoan/ho-so", SignedIn),
+        route("POST", "/tai-khoan/yeu-cau-xoa", SignedIn),
+        route("GET", "/tai-khoan/khoa-api", SignedIn),
+        route("POST", "/tai-khoan/khoa-api", SignedIn),
+        route("POST", "/tai-khoan/khoa-api/{id}/thu-hoi", SignedIn),
         route("GET", "/quan-tri/nhat-ky-bao-mat", SystemAdmin),
         route("GET", "/quan-tri/thu-tuc", AgencyAdmin),
         route("GET", "/quan-tri/thu-tuc/moi", AgencyAdmin),
         route("POST", "/quan-tri/thu-tuc/moi", AgencyAdmin),
         route("GET", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
         route("POST", "/quan-tri/thu-tuc/{code}/sua", AgencyAdmin),
+        route("GET", "/quan-tri/can-bo", AgencyAdmin),
+        route("POST", "/quan-tri/can-bo", AgencyAdmin),
+        route("POST", "/quan-tri/can-bo/thu-hoi", AgencyAdmin),
         route("GET", "/quan-tri/mo-tai-khoan", CounterStaff),
         route("POST", "/quan-tri/mo-tai-khoan", CounterStaff),
         route("GET", "/quan-tri/hop-thu-thu-nghiem", SystemAdmin),
@@ -79,6 +88,7 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/api/v1/calendar/holidays", Public),
         route("GET", "/api/v1/calendar/lunar", Public),
         route("GET", "/api/v1/calendar/due", Public),
+        route("GET", "/api/v1/me", ApiToken("account:read")),
     ]
 };
 
@@ -196,6 +206,24 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             "/tai-khoan/dang-xuat-moi-noi",
             post(pages::account::sign_out_everywhere),
         )
+        .route(
+            "/tai-khoan/ho-so",
+            get(pages::profile::show).post(pages::profile::save),
+        )
+        .route("/tai-khoan/yeu-cau-xoa", post(pages::profile::deletion))
+        .route(
+            "/tai-khoan/khoa-api",
+            get(pages::api_tokens::list).post(pages::api_tokens::create),
+        )
+        .route(
+            "/tai-khoan/khoa-api/{id}/thu-hoi",
+            post(pages::api_tokens::revoke),
+        )
+        .route(
+            "/quan-tri/can-bo",
+            get(pages::officials::list).post(pages::officials::grant),
+        )
+        .route("/quan-tri/can-bo/thu-hoi", post(pages::officials::revoke))
         .route("/quan-tri/nhat-ky-bao-mat", get(pages::security_log::show))
         .route("/quan-tri/thu-tuc", get(pages::procedure_editor::list))
         .route(
@@ -220,6 +248,7 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route("/api/v1/calendar/holidays", get(api::calendar::holidays))
         .route("/api/v1/calendar/lunar", get(api::calendar::lunar))
         .route("/api/v1/calendar/due", get(api::calendar::due))
+        .route("/api/v1/me", get(api::me::me))
         .merge(extra.routes)
         .fallback(error::not_found);
     let policies = ExtraPolicies(std::sync::Arc::new(extra.policies));

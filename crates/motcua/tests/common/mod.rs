@@ -126,3 +126,21 @@ pub async fn eid_authorize(visitor: &mut visitor::Visitor) -> String {
     let back = answer.headers()[reqwest::header::LOCATION].to_str().unwrap();
     back[back.find("/dang-nhap/").expect("back to the portal")..].to_string()
 }
+
+/// The newest sandbox message (SMS or e-mail) sent to `recipient`.
+pub async fn last_message_to(db: &motcua_store::Db, recipient: &str) -> Option<String> {
+    db.sandbox_messages(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient == recipient)
+        .map(|m| m.body)
+}
+
+/// The six-digit code in a message.
+pub fn six_digits(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code")
+        .to_string()
+}

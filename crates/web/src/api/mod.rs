@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`.
 
 pub mod calendar;
+pub mod me;
 pub mod procedures;
 mod query;
 
@@ -26,11 +27,34 @@ use crate::error::{ApiError, ApiErrorBody};
         procedures::detail,
         calendar::holidays,
         calendar::lunar,
-        calendar::due
+        calendar::due,
+        me::me
     ),
+    modifiers(&BearerToken),
     components(schemas(ApiErrorBody, ApiError, FieldError))
 )]
 pub struct ApiDoc;
+
+/// Declares the `api_token` security scheme (`Authorization: Bearer mct_…`).
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Khóa API tạo tại trang Tài khoản › Khóa API; gửi dạng `Authorization: Bearer mct_…`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {

@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use motcua_store::api_tokens::{ApiToken, TokenRejection};
+use motcua_store::dossiers::Dossier;
 use motcua_store::{Db, StoreResult};
 
 use super::session::{CurrentSession, Principal};
@@ -28,6 +30,9 @@ pub enum Access {
     AgencyAdmin,
     /// A system administrator (second factor passed).
     SystemAdmin,
+    /// An integration presenting a live API token (`Authorization: Bearer …`) that
+    /// holds this scope. Browser sessions do not count.
+    ApiToken(&'static str),
 }
 
 impl Access {
@@ -39,6 +44,7 @@ impl Access {
             Access::CounterStaff => "counter_staff",
             Access::AgencyAdmin => "agency_admin",
             Access::SystemAdmin => "system_admin",
+            Access::ApiToken(_) => "api_token",
         }
     }
 
@@ -61,6 +67,7 @@ impl Access {
             Access::SystemAdmin => session
                 .and_then(|s| s.principal.as_ref())
                 .is_some_and(Principal::is_system_admin),
+            Access::ApiToken(_) => false,
         }
     }
 }
@@ -107,8 +114,156 @@ pub async fn may_edit_procedure(db: &Db, principal: &Principal, code: &str) -> S
     })
 }
 
+/// Whose dossiers a principal may see and act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DossierScope {
+    /// A citizen or organisation: dossiers whose applicant is one of these accounts
+    /// (their own, and those of organisations they represent).
+    Applicants(Vec<i64>),
+    /// An official: dossiers handled by these agencies (their own; for leaders also
+    /// every agency under theirs).
+    Agencies(Vec<i64>),
+    /// No dossiers: system administrators and volunteers, agency administrators in
+    /// their administrator role (they configure, they do not process).
+    Nothing,
+}
+
+impl DossierScope {
+    pub fn covers(&self, dossier: &Dossier) -> bool {
+        match self {
+            DossierScope::Applicants(ids) => dossier.applicant_id.is_some_and(|a| ids.contains(&a)),
+            DossierScope::Agencies(ids) => ids.contains(&dossier.agency_id),
+            DossierScope::Nothing => false,
+        }
+    }
+}
+
+/// Official roles that work on the dossiers of their agency.
+const PROCESSING_ROLES: &[&str] = &["reception", "specialist", "leader"];
+
+/// The dossiers a principal may see.
+pub async fn dossier_scope(db: &Db, principal: &Principal) -> StoreResult<DossierScope> {
+    let account = &principal.account;
+    match account.kind.as_str() {
+        "citizen" | "organisation" => {
+            let mut ids = vec![account.id];
+            ids.extend(db.represented_by(account.id).await?);
+            Ok(DossierScope::Applicants(ids))
+        }
+        _ => {
+            let mut agencies: Vec<i64> = Vec::new();
+            let mut led: Vec<i64> = Vec::new();
+            for grant in &principal.roles {
+                let Some(agency) = grant.agency_id else {
+                    continue;
+                };
+                if grant.role == "leader" {
+                    led.push(agency);
+                } else if PROCESSING_ROLES.contains(&grant.role.as_str()) {
+                    agencies.push(agency);
+                }
+            }
+            agencies.extend(db.agency_subtree(&led).await?);
+            agencies.sort_unstable();
+            agencies.dedup();
+            Ok(if agencies.is_empty() {
+                DossierScope::Nothing
+            } else {
+                DossierScope::Agencies(agencies)
+            })
+        }
+    }
+}
+
+/// Whether a principal may see a dossier; a refusal is logged.
+pub async fn may_see_dossier(
+    db: &Db,
+    principal: &Principal,
+    dossier: &Dossier,
+) -> StoreResult<bool> {
+    let allowed = dossier_scope(db, principal).await?.covers(dossier);
+    if !allowed {
+        tracing::warn!(
+            account = principal.account.id,
+            dossier = %dossier.code,
+            "access denied: dossier outside the account's scope"
+        );
+    }
+    Ok(allowed)
+}
+
+/// The integration calling an API route with a token: the token and its account.
+#[derive(Clone, Debug)]
+pub struct ApiCaller {
+    pub token: ApiToken,
+    pub principal: Principal,
+}
+
+/// Checks the bearer token of a request against `scope`; on success the caller is
+/// put in the request's extensions.
+async fn authorize_token(
+    state: &AppState,
+    request: &mut Request,
+    scope: &'static str,
+) -> Result<(), Response> {
+    let refuse = |status: StatusCode, error: &str, description: &str| {
+        let mut response = if status == StatusCode::UNAUTHORIZED {
+            AppError::Unauthorized.into_response()
+        } else {
+            AppError::Forbidden.into_response()
+        };
+        let challenge = format!(
+            "Bearer realm=\"motcua\", error=\"{error}\", error_description=\"{description}\", scope=\"{scope}\""
+        );
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
+        response
+    };
+    let secret = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let Some(secret) = secret else {
+        return Err(refuse(StatusCode::UNAUTHORIZED, "invalid_request", "token required"));
+    };
+    let db = &state.store().db;
+    let internal = |e: motcua_store::StoreError| AppError::from(e).into_response();
+    let token = match db.authenticate_api_token(secret).await.map_err(internal)? {
+        Ok(token) => token,
+        Err(rejection) => {
+            tracing::warn!(?rejection, "API token refused");
+            let why = match rejection {
+                TokenRejection::Unknown => "unknown token",
+                TokenRejection::Expired => "token expired",
+                TokenRejection::Revoked => "token revoked",
+            };
+            return Err(refuse(StatusCode::UNAUTHORIZED, "invalid_token", why));
+        }
+    };
+    if !token.has_scope(scope) {
+        tracing::warn!(token = token.id, scope, "API token lacks the scope");
+        return Err(refuse(StatusCode::FORBIDDEN, "insufficient_scope", "scope missing"));
+    }
+    let account = db.account(token.account_id).await.map_err(internal)?;
+    let Some(account) = account else {
+        return Err(refuse(StatusCode::UNAUTHORIZED, "invalid_token", "account gone"));
+    };
+    let roles = db.roles_of(account.id).await.map_err(internal)?;
+    request.extensions_mut().insert(ApiCaller {
+        token,
+        principal: Principal { account, roles },
+    });
+    Ok(())
+}
+
 /// Middleware: checks the matched route's policy for the current visitor.
-pub async fn enforce(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn enforce(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(matched) = request
         .extensions()
         .get::<MatchedPath>()
@@ -131,6 +286,15 @@ pub async fn enforce(State(_state): State<AppState>, request: Request, next: Nex
     let session = request.extensions().get::<CurrentSession>();
     let signed_in = session.is_some_and(|s| s.principal.is_some());
     match policy {
+        Some(Access::ApiToken(scope)) => {
+            match authorize_token(&state, &mut request, scope).await {
+                Ok(()) => next.run(request).await,
+                Err(refusal) => {
+                    tracing::warn!(route = %matched, %method, "access denied: API token");
+                    refusal
+                }
+            }
+        }
         Some(access) if access.allows(session) => next.run(request).await,
         Some(_) => {
             tracing::warn!(route = %matched, %method, signed_in, "access denied");

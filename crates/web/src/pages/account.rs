@@ -436,6 +436,7 @@ pub async fn overview(
     for (path, label) in [
         ("/quan-tri/mo-tai-khoan", "Mở tài khoản tại quầy"),
         ("/quan-tri/thu-tuc", "Quản lý thủ tục"),
+        ("/quan-tri/can-bo", "Cán bộ và vai trò"),
         ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),
         ("/quan-tri/nhat-ky-bao-mat", "Nhật ký bảo mật"),
         ("/quan-tri/hop-thu-thu-nghiem", "Hộp thư thử nghiệm"),

@@ -1,9 +1,12 @@
 //! Server-rendered pages (askama templates in `templates/`).
 
 pub mod account;
+pub mod api_tokens;
 pub mod catalog;
 pub mod home;
+pub mod officials;
 pub mod procedure_editor;
+pub mod profile;
 pub mod second_factor;
 pub mod security_log;
 pub mod synonyms;

@@ -39,6 +39,16 @@ fn label(kind: &str) -> &'static str {
         "sign_out_everywhere" => "Đăng xuất mọi thiết bị",
         "assisted_setup" => "Cấp mã thiết lập tại quầy",
         "password_set" => "Đặt mật khẩu",
+        "password_reset" => "Đặt lại mật khẩu",
+        "account_opened" => "Mở tài khoản",
+        "identity_linked" => "Liên kết định danh điện tử",
+        "role_granted" => "Giao vai trò",
+        "role_revoked" => "Thu hồi vai trò",
+        "token_created" => "Tạo khóa API",
+        "token_revoked" => "Thu hồi khóa API",
+        "profile_updated" => "Cập nhật hồ sơ cá nhân",
+        "deletion_requested" => "Yêu cầu xóa tài khoản",
+        "deletion_withdrawn" => "Rút yêu cầu xóa tài khoản",
         _ => "Sự kiện khác",
     }
 }

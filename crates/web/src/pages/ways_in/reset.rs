@@ -267,11 +267,9 @@ pub async fn reset(
     let mut done = ResetPage::new(String::new(), "done");
     done.notice =
         Some("Đã đặt mật khẩu mới. Mọi phiên đăng nhập cũ của tài khoản đã kết thúc.".into());
-    // The visitor's own session was among those ended: clear its cookie.
-    let mut response = respond(done, StatusCode::OK, None)?;
-    response.headers_mut().insert(
-        axum::http::header::SET_COOKIE,
-        crate::auth::session::set_cookie(None, state.config().secure_cookies),
-    );
-    Ok(response)
+    // When the visitor was signed in to this very account, their session ended too.
+    let ended_here = current.session.account_id == Some(account_id);
+    let cookie = ended_here
+        .then(|| crate::auth::session::set_cookie(None, state.config().secure_cookies));
+    respond(done, StatusCode::OK, cookie)
 }
