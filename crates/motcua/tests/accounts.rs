@@ -6,10 +6,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
+use common::oidc_provider::{OidcProvider, Person};
 use common::visitor::{
     Visitor, any_csrf, code_now, csrf_in, minted_session, pass_second_factor, secret_in,
 };
-use common::oidc_provider::{OidcProvider, Person};
 use common::{TestApp, backends, eid_sign_in, last_message_to, six_digits, with_eid};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, WWW_AUTHENTICATE};
@@ -596,8 +596,6 @@ async fn administrators_read_the_security_log() {
     }
 }
 
-/// The newest sandbox message to `recipient`, if any.
-
 /// Signing in with a code by SMS: the answer never tells whether a number has an
 /// account; a code is refused when wrong, used, or expired, and signing in replaces the
 /// visitor's session.
@@ -749,7 +747,8 @@ async fn a_code_by_sms_signs_in_once_and_not_after_expiry() {
 async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
     for backend in backends() {
         let provider = OidcProvider::start().await;
-        let app = TestApp::start_with(backend, |c| with_eid(c, &provider), Default::default()).await;
+        let app =
+            TestApp::start_with(backend, |c| with_eid(c, &provider), Default::default()).await;
         let db = app.db.connect().await;
 
         // Registration: the phone is An's, so it stays unverified; e-mail works.
@@ -925,7 +924,10 @@ async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
         assert_eq!(back.status(), StatusCode::SEE_OTHER, "{backend:?}");
         assert_eq!(back.headers()[LOCATION], "/tai-khoan");
         let page = dung.get("/tai-khoan").await.text().await.unwrap();
-        assert!(page.contains("Phạm Minh Dũng") && page.contains("056092003333"), "{page}");
+        assert!(
+            page.contains("Phạm Minh Dũng") && page.contains("056092003333"),
+            "{page}"
+        );
         // Bảo, registered by e-mail above, is found by his citizen ID and linked.
         provider.sign_in_as(Some(Person {
             subject: "vneid-bao".into(),
@@ -933,11 +935,15 @@ async fn a_person_whose_phone_cannot_be_verified_still_gets_in() {
             citizen_id: Some("056095001111".into()),
         }));
         let mut bao_eid = Visitor::new(&app);
-        assert_eq!(eid_sign_in(&mut bao_eid).await.status(), StatusCode::SEE_OTHER);
-        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE citizen_id = '056095001111'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        assert_eq!(
+            eid_sign_in(&mut bao_eid).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let accounts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE citizen_id = '056095001111'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
         assert_eq!(accounts, 1, "linked, not duplicated");
         let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM external_identity")
             .fetch_one(db.pool())

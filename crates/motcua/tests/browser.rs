@@ -414,3 +414,80 @@ async fn procedure_editor_on_a_360px_phone() {
     save_screenshot(client, "procedure-editor-fee-error-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// The profile, the API token page and password reset at 360 px: nothing wider than
+/// the screen, and a token created through the form is shown once.
+#[tokio::test]
+async fn account_pages_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let client = &browser.client;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth;";
+    client.goto(&app.url("/quen-mat-khau")).await.unwrap();
+    assert_eq!(client.execute(fits, vec![]).await.unwrap(), true);
+    save_screenshot(client, "password-reset-360x740.png").await;
+
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    fill_sign_in(client, "056090001234").await;
+    client
+        .find(fantoccini::Locator::Css("form.form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    poll(client, "return location.pathname;", |v| v == "/tai-khoan").await;
+    client.goto(&app.url("/tai-khoan/ho-so")).await.unwrap();
+    client
+        .execute(
+            "document.getElementById('dia_chi').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(client.execute(fits, vec![]).await.unwrap(), true);
+    save_screenshot(client, "profile-360x740.png").await;
+
+    client.goto(&app.url("/tai-khoan/khoa-api")).await.unwrap();
+    client
+        .find(fantoccini::Locator::Id("ten"))
+        .await
+        .unwrap()
+        .send_keys("Phần mềm kế toán")
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("input[value='account:read']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.querySelector('fieldset.choices').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    save_screenshot(client, "api-tokens-form-360x740.png").await;
+    client
+        .find(fantoccini::Locator::Css("form.form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let secret = poll(
+        client,
+        "const k = document.getElementById('khoa-moi'); return k ? k.textContent : '';",
+        |v| v.as_str().is_some_and(|s| s.starts_with("mct_")),
+    )
+    .await;
+    assert!(secret.as_str().unwrap().starts_with("mct_"));
+    assert_eq!(client.execute(fits, vec![]).await.unwrap(), true);
+    save_screenshot(client, "api-tokens-360x740.png").await;
+    browser.client.clone().close().await.unwrap();
+}

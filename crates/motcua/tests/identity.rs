@@ -126,7 +126,11 @@ async fn e_id_refuses_cancellation_tampering_replay_and_other_browsers() {
             StatusCode::SEE_OTHER
         );
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM account WHERE citizen_id = '056197004444'").await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM account WHERE citizen_id = '056197004444'"
+            )
+            .await,
             1
         );
         let profile = again.get("/tai-khoan/ho-so").await.text().await.unwrap();
@@ -144,7 +148,13 @@ async fn e_id_refuses_cancellation_tampering_replay_and_other_browsers() {
         let mut nobody = Visitor::new(&app);
         let refused = eid_sign_in(&mut nobody).await;
         assert_eq!(refused.status(), StatusCode::CONFLICT);
-        assert!(refused.text().await.unwrap().contains("số định danh cá nhân"));
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("số định danh cá nhân")
+        );
     }
 }
 
@@ -187,14 +197,24 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
         assert_eq!(answers[0].2, answers[1].2, "e-mail answers differ");
         assert_eq!(answers[2].1, answers[3].1);
         assert_eq!(answers[2].2, answers[3].2, "phone answers differ");
-        assert!(last_message_to(&db, "khong.co@congdan.example").await.is_none());
+        assert!(
+            last_message_to(&db, "khong.co@congdan.example")
+                .await
+                .is_none()
+        );
         // Asking again at once is quietly refused, with the same answer.
         let again = someone
-            .post("/quen-mat-khau", &[("_csrf", &csrf), ("dinh_danh", CITIZEN_EMAIL)])
+            .post(
+                "/quen-mat-khau",
+                &[("_csrf", &csrf), ("dinh_danh", CITIZEN_EMAIL)],
+            )
             .await;
         assert_eq!(again.status(), StatusCode::OK);
         let garbage = someone
-            .post("/quen-mat-khau", &[("_csrf", &csrf), ("dinh_danh", "không phải")])
+            .post(
+                "/quen-mat-khau",
+                &[("_csrf", &csrf), ("dinh_danh", "không phải")],
+            )
             .await;
         assert_eq!(garbage.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -220,7 +240,11 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
             "sessions end with the reset"
         );
         let reused = someone.post_pairs("/dat-lai-mat-khau", &fields).await;
-        assert_eq!(reused.status(), StatusCode::UNAUTHORIZED, "a link works once");
+        assert_eq!(
+            reused.status(),
+            StatusCode::UNAUTHORIZED,
+            "a link works once"
+        );
         let mut fresh = Visitor::new(&app);
         assert_eq!(
             fresh.sign_in(CITIZEN, PASSWORD).await.status(),
@@ -249,7 +273,9 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
             .await;
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
         assert!(refused.text().await.unwrap().contains("còn"));
-        let accepted = someone.post_pairs("/dat-lai-mat-khau", &attempt(&code)).await;
+        let accepted = someone
+            .post_pairs("/dat-lai-mat-khau", &attempt(&code))
+            .await;
         assert_eq!(accepted.status(), StatusCode::OK);
         let mut third = Visitor::new(&app);
         assert_eq!(
@@ -257,7 +283,11 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
             StatusCode::SEE_OTHER
         );
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM security_event WHERE kind = 'password_reset'").await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM security_event WHERE kind = 'password_reset'"
+            )
+            .await,
             2
         );
     }
@@ -284,7 +314,10 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
         let csrf = csrf_in(&an.get("/tai-khoan/khoa-api").await.text().await.unwrap());
 
         let invalid = an
-            .post("/tai-khoan/khoa-api", &[("_csrf", &csrf), ("thoi_han", "7")])
+            .post(
+                "/tai-khoan/khoa-api",
+                &[("_csrf", &csrf), ("thoi_han", "7")],
+            )
             .await;
         assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = invalid.text().await.unwrap();
@@ -312,13 +345,15 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
             .unwrap();
         assert_eq!(stored.len(), 1);
         assert_ne!(stored[0], secret, "only a hash is kept");
-        assert!(!an
-            .get("/tai-khoan/khoa-api")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains(&secret), "shown once");
+        assert!(
+            !an.get("/tai-khoan/khoa-api")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains(&secret),
+            "shown once"
+        );
 
         let client = reqwest::Client::new();
         let me = |token: Option<&str>| {
@@ -336,10 +371,12 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
 
         let missing = me(None).await.unwrap();
         assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
-        assert!(missing.headers()[WWW_AUTHENTICATE]
-            .to_str()
-            .unwrap()
-            .starts_with("Bearer"));
+        assert!(
+            missing.headers()[WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer")
+        );
         let body: serde_json::Value = missing.json().await.unwrap();
         assert_eq!(body["error"]["code"], "unauthorized");
         assert_eq!(
@@ -347,7 +384,10 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
             StatusCode::UNAUTHORIZED
         );
         // A browser session is not a token.
-        assert_eq!(an.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            an.get("/api/v1/me").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
 
         // Another scope does not open this route.
         let narrow = an
@@ -364,10 +404,12 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
         let narrow = new_secret(&narrow.text().await.unwrap());
         let refused = me(Some(&narrow)).await.unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-        assert!(refused.headers()[WWW_AUTHENTICATE]
-            .to_str()
-            .unwrap()
-            .contains("insufficient_scope"));
+        assert!(
+            refused.headers()[WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .contains("insufficient_scope")
+        );
 
         // Expired.
         sqlx::query("UPDATE api_token SET expires_at = 1 WHERE name = 'Chỉ đọc hồ sơ'")
@@ -376,20 +418,26 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
             .unwrap();
         let expired = me(Some(&narrow)).await.unwrap();
         assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
-        assert!(expired.headers()[WWW_AUTHENTICATE]
-            .to_str()
-            .unwrap()
-            .contains("expired"));
+        assert!(
+            expired.headers()[WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .contains("expired")
+        );
 
         // Revoked: by its owner only.
-        let id: i64 = sqlx::query_scalar("SELECT id FROM api_token WHERE name = 'Phần mềm kế toán'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM api_token WHERE name = 'Phần mềm kế toán'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
         let revoke = format!("/tai-khoan/khoa-api/{id}/thu-hoi");
         let (mut other, other_csrf) = minted_session(&app, &db, "4201234566", false).await;
         assert_eq!(
-            other.post(&revoke, &[("_csrf", &other_csrf)]).await.status(),
+            other
+                .post(&revoke, &[("_csrf", &other_csrf)])
+                .await
+                .status(),
             StatusCode::NOT_FOUND
         );
         assert_eq!(me(Some(&secret)).await.unwrap().status(), StatusCode::OK);
@@ -397,27 +445,38 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
         assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
         let after = me(Some(&secret)).await.unwrap();
         assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
-        assert!(after.headers()[WWW_AUTHENTICATE]
-            .to_str()
-            .unwrap()
-            .contains("revoked"));
+        assert!(
+            after.headers()[WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .contains("revoked")
+        );
         assert_eq!(
             an.post(&revoke, &[("_csrf", &csrf)]).await.status(),
             StatusCode::NOT_FOUND
         );
-        assert!(an
-            .get("/tai-khoan/khoa-api")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("đã thu hồi"));
+        assert!(
+            an.get("/tai-khoan/khoa-api")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("đã thu hồi")
+        );
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM security_event WHERE kind = 'token_created'").await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM security_event WHERE kind = 'token_created'"
+            )
+            .await,
             2
         );
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM security_event WHERE kind = 'token_revoked'").await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM security_event WHERE kind = 'token_revoked'"
+            )
+            .await,
             1
         );
     }
@@ -431,7 +490,10 @@ async fn the_profile_keeps_preferences_and_takes_a_deletion_request() {
         let mut an = Visitor::new(&app);
         an.sign_in(CITIZEN, PASSWORD).await;
         let page = an.get("/tai-khoan/ho-so").await.text().await.unwrap();
-        assert!(page.contains("0905123456") && page.contains("đã xác nhận"), "{page}");
+        assert!(
+            page.contains("0905123456") && page.contains("đã xác nhận"),
+            "{page}"
+        );
         assert!(page.contains("Mật khẩu"));
         let csrf = csrf_in(&page);
 
@@ -463,7 +525,13 @@ async fn the_profile_keeps_preferences_and_takes_a_deletion_request() {
             .post("/tai-khoan/yeu-cau-xoa", &[("_csrf", &csrf), ("xoa", "1")])
             .await;
         assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(db.profile(account.id).await.unwrap().deletion_requested_at.is_none());
+        assert!(
+            db.profile(account.id)
+                .await
+                .unwrap()
+                .deletion_requested_at
+                .is_none()
+        );
         let asked = an
             .post(
                 "/tai-khoan/yeu-cau-xoa",
@@ -471,7 +539,13 @@ async fn the_profile_keeps_preferences_and_takes_a_deletion_request() {
             )
             .await;
         assert_eq!(asked.status(), StatusCode::SEE_OTHER);
-        assert!(db.profile(account.id).await.unwrap().deletion_requested_at.is_some());
+        assert!(
+            db.profile(account.id)
+                .await
+                .unwrap()
+                .deletion_requested_at
+                .is_some()
+        );
         assert_eq!(db.deletion_requests().await.unwrap().len(), 1);
         an.post("/tai-khoan/yeu-cau-xoa", &[("_csrf", &csrf), ("xoa", "0")])
             .await;
@@ -499,8 +573,18 @@ async fn agency_administrators_change_roles_within_their_scope() {
             !page.contains("lanhdao@khanhhoa.example"),
             "officials of the province are outside the commune's scope"
         );
-        let nha_trang = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap().id;
-        let province = db.agency_by_code("000.00.00.H34").await.unwrap().unwrap().id;
+        let nha_trang = db
+            .agency_by_code("000.01.66.H34")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let province = db
+            .agency_by_code("000.00.00.H34")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         let volunteer = db
             .account_by_email("tinhnguyen@nhatrang.example")
             .await
@@ -515,13 +599,29 @@ async fn agency_administrators_change_roles_within_their_scope() {
             ]
         };
         for (form, field) in [
-            (grant("tinhnguyen@nhatrang.example", "reception", province), "co_quan-loi"),
-            (grant("tinhnguyen@nhatrang.example", "system_admin", nha_trang), "vai_tro-loi"),
-            (grant("quantri@nhatrang.example", "leader", nha_trang), "email-loi"),
-            (grant("an.nguyen@congdan.example", "reception", nha_trang), "email-loi"),
+            (
+                grant("tinhnguyen@nhatrang.example", "reception", province),
+                "co_quan-loi",
+            ),
+            (
+                grant("tinhnguyen@nhatrang.example", "system_admin", nha_trang),
+                "vai_tro-loi",
+            ),
+            (
+                grant("quantri@nhatrang.example", "leader", nha_trang),
+                "email-loi",
+            ),
+            (
+                grant("an.nguyen@congdan.example", "reception", nha_trang),
+                "email-loi",
+            ),
         ] {
             let refused = admin.post_pairs("/quan-tri/can-bo", &form).await;
-            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert_eq!(
+                refused.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}"
+            );
             assert!(refused.text().await.unwrap().contains(field), "{field}");
         }
         let granted = admin
@@ -532,7 +632,11 @@ async fn agency_administrators_change_roles_within_their_scope() {
             .await;
         assert_eq!(granted.status(), StatusCode::OK, "{backend:?}");
         let roles = db.roles_of(volunteer.id).await.unwrap();
-        assert!(roles.iter().any(|r| r.role == "reception" && r.agency_id == Some(nha_trang)));
+        assert!(
+            roles
+                .iter()
+                .any(|r| r.role == "reception" && r.agency_id == Some(nha_trang))
+        );
 
         let outside = admin
             .post(
@@ -558,12 +662,13 @@ async fn agency_administrators_change_roles_within_their_scope() {
             )
             .await;
         assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
-        assert!(!db
-            .roles_of(volunteer.id)
-            .await
-            .unwrap()
-            .iter()
-            .any(|r| r.role == "reception"));
+        assert!(
+            !db.roles_of(volunteer.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.role == "reception")
+        );
         let events: Vec<(Option<i64>, String, String)> = sqlx::query_as(
             "SELECT account_id, kind, detail FROM security_event WHERE kind LIKE 'role_%' ORDER BY id",
         )
@@ -577,7 +682,12 @@ async fn agency_administrators_change_roles_within_their_scope() {
         assert_eq!(events[1].1, "role_revoked");
         // The system administrator sees the log entries.
         let (mut root, _) = minted_session(&app, &db, "admin@motcua.example", true).await;
-        let log = root.get("/quan-tri/nhat-ky-bao-mat").await.text().await.unwrap();
+        let log = root
+            .get("/quan-tri/nhat-ky-bao-mat")
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(log.contains("Giao vai trò") && log.contains("Thu hồi vai trò"));
     }
 }
@@ -638,20 +748,61 @@ async fn dossier_scope_follows_applicants_roles_and_agencies() {
             async move { db.account_by_email(email).await.unwrap().unwrap() }
         };
         let expectations: Vec<(&str, Principal, [bool; 3])> = vec![
-            ("citizen (represents the organisation)", principal(an.clone()).await, [true, true, false]),
-            ("organisation", principal(org.clone()).await, [false, true, false]),
-            ("reception", principal(by_email("tiepnhan@nhatrang.example").await).await, [true, false, false]),
-            ("specialist", principal(by_email("chuyenvien@nhatrang.example").await).await, [true, false, false]),
-            ("commune leader", principal(by_email("lanhdao@nhatrang.example").await).await, [true, false, false]),
-            ("province leader", principal(by_email("lanhdao@khanhhoa.example").await).await, [true, true, true]),
-            ("agency admin", principal(by_email("quantri@nhatrang.example").await).await, [false, false, false]),
-            ("volunteer", principal(by_email("tinhnguyen@nhatrang.example").await).await, [false, false, false]),
-            ("system admin", principal(by_email("admin@motcua.example").await).await, [false, false, false]),
+            (
+                "citizen (represents the organisation)",
+                principal(an.clone()).await,
+                [true, true, false],
+            ),
+            (
+                "organisation",
+                principal(org.clone()).await,
+                [false, true, false],
+            ),
+            (
+                "reception",
+                principal(by_email("tiepnhan@nhatrang.example").await).await,
+                [true, false, false],
+            ),
+            (
+                "specialist",
+                principal(by_email("chuyenvien@nhatrang.example").await).await,
+                [true, false, false],
+            ),
+            (
+                "commune leader",
+                principal(by_email("lanhdao@nhatrang.example").await).await,
+                [true, false, false],
+            ),
+            (
+                "province leader",
+                principal(by_email("lanhdao@khanhhoa.example").await).await,
+                [true, true, true],
+            ),
+            (
+                "agency admin",
+                principal(by_email("quantri@nhatrang.example").await).await,
+                [false, false, false],
+            ),
+            (
+                "volunteer",
+                principal(by_email("tinhnguyen@nhatrang.example").await).await,
+                [false, false, false],
+            ),
+            (
+                "system admin",
+                principal(by_email("admin@motcua.example").await).await,
+                [false, false, false],
+            ),
         ];
         for (name, who, expected) in expectations {
             let scope = dossier_scope(&db, &who).await.unwrap();
             for (dossier, allowed) in dossiers.iter().zip(expected) {
-                assert_eq!(scope.covers(dossier), allowed, "{backend:?}: {name} / {}", dossier.code);
+                assert_eq!(
+                    scope.covers(dossier),
+                    allowed,
+                    "{backend:?}: {name} / {}",
+                    dossier.code
+                );
                 assert_eq!(
                     may_see_dossier(&db, &who, dossier).await.unwrap(),
                     allowed,

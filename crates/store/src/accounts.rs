@@ -149,10 +149,7 @@ impl Db {
     }
 
     /// The officials holding a role in one of `agencies`, with their roles there.
-    pub async fn officials_of(
-        &self,
-        agencies: &[i64],
-    ) -> StoreResult<Vec<(Account, RoleGrant)>> {
+    pub async fn officials_of(&self, agencies: &[i64]) -> StoreResult<Vec<(Account, RoleGrant)>> {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }

@@ -2,9 +2,9 @@
 //! repositories that speak SQL, the outbox, and file storage (local directory or S3).
 
 pub mod accounts;
-pub mod api_tokens;
 pub mod admin_units;
 pub mod agencies;
+pub mod api_tokens;
 pub mod calendars;
 pub mod codes;
 mod db;

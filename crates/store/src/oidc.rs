@@ -25,11 +25,7 @@ fn hash(state: &str) -> String {
 
 impl Db {
     /// Records an authorization request under its `state`; clears expired ones.
-    pub async fn save_oidc_login(
-        &self,
-        state: &str,
-        login: &OidcLogin,
-    ) -> StoreResult<()> {
+    pub async fn save_oidc_login(&self, state: &str, login: &OidcLogin) -> StoreResult<()> {
         let now = time::now_micros();
         sqlx::query("DELETE FROM oidc_login WHERE expires_at < $1")
             .bind(now)

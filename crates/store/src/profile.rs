@@ -59,14 +59,12 @@ impl Db {
     /// account.
     pub async fn set_deletion_request(&self, account_id: i64, requested: bool) -> StoreResult<()> {
         let now = time::now_micros();
-        sqlx::query(
-            "UPDATE account SET deletion_requested_at = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(requested.then_some(now))
-        .bind(now)
-        .bind(account_id)
-        .execute(self.pool())
-        .await?;
+        sqlx::query("UPDATE account SET deletion_requested_at = $1, updated_at = $2 WHERE id = $3")
+            .bind(requested.then_some(now))
+            .bind(now)
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

@@ -123,7 +123,9 @@ pub async fn eid_authorize(visitor: &mut visitor::Visitor) -> String {
         .to_string();
     let answer = visitor.client.get(&authorize).send().await.unwrap();
     assert!(answer.status().is_redirection(), "{}", answer.status());
-    let back = answer.headers()[reqwest::header::LOCATION].to_str().unwrap();
+    let back = answer.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap();
     back[back.find("/dang-nhap/").expect("back to the portal")..].to_string()
 }
 

@@ -178,7 +178,11 @@ async fn token(
         "Basic {}",
         STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
     );
-    if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(&expected) {
+    if headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        != Some(&expected)
+    {
         return (
             StatusCode::UNAUTHORIZED,
             Json(serde_json::json!({"error": "invalid_client"})),

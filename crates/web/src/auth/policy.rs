@@ -230,7 +230,11 @@ async fn authorize_token(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let Some(secret) = secret else {
-        return Err(refuse(StatusCode::UNAUTHORIZED, "invalid_request", "token required"));
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request",
+            "token required",
+        ));
     };
     let db = &state.store().db;
     let internal = |e: motcua_store::StoreError| AppError::from(e).into_response();
@@ -248,11 +252,19 @@ async fn authorize_token(
     };
     if !token.has_scope(scope) {
         tracing::warn!(token = token.id, scope, "API token lacks the scope");
-        return Err(refuse(StatusCode::FORBIDDEN, "insufficient_scope", "scope missing"));
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            "scope missing",
+        ));
     }
     let account = db.account(token.account_id).await.map_err(internal)?;
     let Some(account) = account else {
-        return Err(refuse(StatusCode::UNAUTHORIZED, "invalid_token", "account gone"));
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "account gone",
+        ));
     };
     let roles = db.roles_of(account.id).await.map_err(internal)?;
     request.extensions_mut().insert(ApiCaller {
@@ -286,15 +298,13 @@ pub async fn enforce(State(state): State<AppState>, mut request: Request, next: 
     let session = request.extensions().get::<CurrentSession>();
     let signed_in = session.is_some_and(|s| s.principal.is_some());
     match policy {
-        Some(Access::ApiToken(scope)) => {
-            match authorize_token(&state, &mut request, scope).await {
-                Ok(()) => next.run(request).await,
-                Err(refusal) => {
-                    tracing::warn!(route = %matched, %method, "access denied: API token");
-                    refusal
-                }
+        Some(Access::ApiToken(scope)) => match authorize_token(&state, &mut request, scope).await {
+            Ok(()) => next.run(request).await,
+            Err(refusal) => {
+                tracing::warn!(route = %matched, %method, "access denied: API token");
+                refusal
             }
-        }
+        },
         Some(access) if access.allows(session) => next.run(request).await,
         Some(_) => {
             tracing::warn!(route = %matched, %method, signed_in, "access denied");

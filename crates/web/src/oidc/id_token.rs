@@ -150,7 +150,12 @@ fn check_claims(
     claims: serde_json::Map<String, serde_json::Value>,
     expected: &Expected<'_>,
 ) -> Result<IdTokenClaims, Refusal> {
-    let text = |name: &str| claims.get(name).and_then(|v| v.as_str()).map(str::to_string);
+    let text = |name: &str| {
+        claims
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     let issuer = text("iss").unwrap_or_default();
     if issuer.trim_end_matches('/') != expected.issuer.trim_end_matches('/') {
         return Err(Refusal::Issuer(issuer));
@@ -178,7 +183,9 @@ fn check_claims(
     if text("nonce").as_deref() != Some(expected.nonce) {
         return Err(Refusal::Nonce);
     }
-    let subject = text("sub").filter(|s| !s.is_empty()).ok_or(Refusal::Subject)?;
+    let subject = text("sub")
+        .filter(|s| !s.is_empty())
+        .ok_or(Refusal::Subject)?;
     Ok(IdTokenClaims {
         issuer,
         subject,

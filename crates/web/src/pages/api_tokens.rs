@@ -17,11 +17,7 @@ use crate::pages::account::client_ip;
 use crate::{AppError, AppState, FieldError};
 
 /// The lifetimes offered, in days.
-const DURATIONS: &[(i64, &str)] = &[
-    (30, "30 ngày"),
-    (90, "90 ngày"),
-    (365, "1 năm"),
-];
+const DURATIONS: &[(i64, &str)] = &[(30, "30 ngày"), (90, "90 ngày"), (365, "1 năm")];
 const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
 
 struct TokenView {

@@ -168,24 +168,40 @@ pub async fn grant(
         .and_then(|id| view.agencies.iter().find(|(a, _)| *a == id).cloned());
     match &agency {
         Some((id, _)) => view.agency = *id,
-        None => push(&mut fields, "co_quan", "Chọn một cơ quan trong phạm vi bạn quản lý"),
+        None => push(
+            &mut fields,
+            "co_quan",
+            "Chọn một cơ quan trong phạm vi bạn quản lý",
+        ),
     }
     let email = view.email.to_lowercase();
     let target = match db.account_by_email(&email).await? {
         Some(account) if account.kind == "official" => {
             if account.id == principal.account.id {
-                push(&mut fields, "email", "Bạn không tự đổi vai trò của mình được; hãy nhờ quản trị cấp trên");
+                push(
+                    &mut fields,
+                    "email",
+                    "Bạn không tự đổi vai trò của mình được; hãy nhờ quản trị cấp trên",
+                );
                 None
             } else {
                 Some(account)
             }
         }
         Some(_) => {
-            push(&mut fields, "email", "Tài khoản này không phải tài khoản cán bộ");
+            push(
+                &mut fields,
+                "email",
+                "Tài khoản này không phải tài khoản cán bộ",
+            );
             None
         }
         None => {
-            push(&mut fields, "email", "Không có tài khoản cán bộ với e-mail này");
+            push(
+                &mut fields,
+                "email",
+                "Không có tài khoản cán bộ với e-mail này",
+            );
             None
         }
     };
@@ -210,7 +226,10 @@ pub async fn grant(
     }
     let mut view = page(&state, &current).await?;
     view.notice = Some(if new {
-        format!("Đã giao vai trò {label} tại {agency_name} cho {}.", target.full_name)
+        format!(
+            "Đã giao vai trò {label} tại {agency_name} cho {}.",
+            target.full_name
+        )
     } else {
         format!("{} đã có vai trò này.", target.full_name)
     });
@@ -236,7 +255,8 @@ pub async fn revoke(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let db = &state.store().db;
-    let (Ok(account_id), Ok(agency_id)) = (form.tai_khoan.parse::<i64>(), form.co_quan.parse::<i64>())
+    let (Ok(account_id), Ok(agency_id)) =
+        (form.tai_khoan.parse::<i64>(), form.co_quan.parse::<i64>())
     else {
         return Err(AppError::NotFound);
     };
@@ -245,13 +265,20 @@ pub async fn revoke(
     };
     let agencies = managed_agencies(db, principal).await?;
     let Some((_, agency_name)) = agencies.iter().find(|(id, _)| *id == agency_id) else {
-        tracing::warn!(account = principal.account.id, agency_id, "role change outside scope refused");
+        tracing::warn!(
+            account = principal.account.id,
+            agency_id,
+            "role change outside scope refused"
+        );
         return Err(AppError::Forbidden);
     };
     if account_id == principal.account.id {
         return Err(AppError::Forbidden);
     }
-    if db.revoke_role(account_id, Some(agency_id), &form.vai_tro).await? {
+    if db
+        .revoke_role(account_id, Some(agency_id), &form.vai_tro)
+        .await?
+    {
         db.record_security_event(
             Some(account_id),
             "role_revoked",

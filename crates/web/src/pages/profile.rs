@@ -60,14 +60,22 @@ async fn page(state: &AppState, current: &CurrentSession) -> Result<ProfilePage,
         identifiers.push(("Mã số thuế", tax.clone(), String::new()));
     }
     if let Some(email) = &account.email {
-        identifiers.push(("E-mail", email.clone(), verified(verification.email_verified_at)));
+        identifiers.push((
+            "E-mail",
+            email.clone(),
+            verified(verification.email_verified_at),
+        ));
     }
     if let Some(phone) = &account.phone {
         let shown = phone
             .parse::<motcua_domain::validate::PhoneNumber>()
             .map(|p| p.national().to_string())
             .unwrap_or_else(|_| phone.clone());
-        identifiers.push(("Số điện thoại", shown, verified(verification.phone_verified_at)));
+        identifiers.push((
+            "Số điện thoại",
+            shown,
+            verified(verification.phone_verified_at),
+        ));
     }
     let mut methods = Vec::new();
     if verification.has_password {
@@ -132,7 +140,11 @@ pub async fn save(
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let address = form.dia_chi.split_whitespace().collect::<Vec<_>>().join(" ");
+    let address = form
+        .dia_chi
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let (by_email, by_sms) = (form.bao_email.is_some(), form.bao_sms.is_some());
     if address.chars().count() > 300 {
         let mut view = page(&state, &current).await?;
@@ -185,10 +197,15 @@ pub async fn deletion(
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     }
     let db = &state.store().db;
-    db.set_deletion_request(principal.account.id, request).await?;
+    db.set_deletion_request(principal.account.id, request)
+        .await?;
     db.record_security_event(
         Some(principal.account.id),
-        if request { "deletion_requested" } else { "deletion_withdrawn" },
+        if request {
+            "deletion_requested"
+        } else {
+            "deletion_withdrawn"
+        },
         &client_ip(&addr),
         "",
     )

@@ -25,6 +25,8 @@ struct EventView {
 struct SecurityLogPage {
     layout: Layout,
     events: Vec<EventView>,
+    /// Accounts whose owners asked for deletion: `(name, when)`.
+    deletions: Vec<(String, String)>,
 }
 
 fn label(kind: &str) -> &'static str {
@@ -78,9 +80,16 @@ pub async fn show(State(state): State<AppState>) -> Result<Response, AppError> {
             detail: event.detail,
         });
     }
+    let deletions = db
+        .deletion_requests()
+        .await?
+        .into_iter()
+        .map(|(id, name, at)| (format!("{name} (#{id})"), super::local_time(at, "%d/%m/%Y")))
+        .collect();
     let html = SecurityLogPage {
         layout: Layout::new("Nhật ký bảo mật"),
         events,
+        deletions,
     }
     .render()
     .map_err(|e| AppError::Internal(e.to_string()))?;

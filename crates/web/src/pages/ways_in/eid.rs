@@ -48,14 +48,12 @@ fn problem(status: StatusCode, message: &str, retry: bool) -> Result<Response, A
     )
 }
 
-fn client(state: &AppState) -> Result<&OidcClient, Result<Response, AppError>> {
-    state.oidc().ok_or_else(|| {
-        problem(
-            StatusCode::NOT_FOUND,
-            "Cổng này chưa được kết nối với hệ thống định danh điện tử quốc gia.",
-            false,
-        )
-    })
+fn not_configured() -> Result<Response, AppError> {
+    problem(
+        StatusCode::NOT_FOUND,
+        "Cổng này chưa được kết nối với hệ thống định danh điện tử quốc gia.",
+        false,
+    )
 }
 
 fn unreachable(error: &OidcError) -> Result<Response, AppError> {
@@ -80,9 +78,8 @@ pub async fn start(
     current: Option<axum::Extension<CurrentSession>>,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, AppError> {
-    let client = match client(&state) {
-        Ok(client) => client,
-        Err(page) => return page,
+    let Some(client) = state.oidc() else {
+        return not_configured();
     };
     let db = &state.store().db;
     // The login is bound to this browser's session; one is made if there is none.
@@ -101,7 +98,8 @@ pub async fn start(
             )
         }
     };
-    let (login_state, nonce, verifier) = (random_url_token(), random_url_token(), random_url_token());
+    let (login_state, nonce, verifier) =
+        (random_url_token(), random_url_token(), random_url_token());
     let redirect_uri = format!("{}{CALLBACK}", base_url(&state, &headers));
     let url = match client
         .authorization_url(&redirect_uri, &login_state, &nonce, &verifier)
@@ -146,9 +144,8 @@ pub async fn finish(
     current: Option<axum::Extension<CurrentSession>>,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
-    let client = match client(&state) {
-        Ok(client) => client,
-        Err(page) => return page,
+    let Some(client) = state.oidc() else {
+        return not_configured();
     };
     let db = &state.store().db;
     let ip = client_ip(&addr);
@@ -197,7 +194,16 @@ pub async fn finish(
         Ok(account) => account,
         Err(message) => return problem(StatusCode::CONFLICT, &message, false),
     };
-    sign_in_as(&state, Some(&current), &account, &ip, &headers, "eid", login.next).await
+    sign_in_as(
+        &state,
+        Some(&current),
+        &account,
+        &ip,
+        &headers,
+        "eid",
+        login.next,
+    )
+    .await
 }
 
 /// The account of an e-ID identity: linked before, or with the same citizen ID

@@ -101,7 +101,15 @@ pub async fn send(
                     "motcua: ma dat lai mat khau cua ban la {code}, hieu luc 15 phut. Neu ban khong yeu cau, hay bo qua tin nay."
                 ),
             };
-            send_quietly(&state, ChannelKind::Sms, &account, &code, CODE_TTL, &message).await?;
+            send_quietly(
+                &state,
+                ChannelKind::Sms,
+                &account,
+                &code,
+                CODE_TTL,
+                &message,
+            )
+            .await?;
         }
         let mut page = ResetPage::new(csrf, "code");
         page.identifier = phone.national().to_string();
@@ -114,7 +122,11 @@ pub async fn send(
     match text.parse::<Email>() {
         Ok(email) => {
             if let Some(account) = db.account_by_email(email.as_str()).await?
-                && db.verification(account.id).await?.email_verified_at.is_some()
+                && db
+                    .verification(account.id)
+                    .await?
+                    .email_verified_at
+                    .is_some()
             {
                 let token = random_token();
                 let link = format!("{}/dat-lai-mat-khau?ma={token}", base_url(&state, &headers));
@@ -126,8 +138,15 @@ pub async fn send(
                         account.full_name
                     ),
                 };
-                send_quietly(&state, ChannelKind::Email, &account, &token, LINK_TTL, &message)
-                    .await?;
+                send_quietly(
+                    &state,
+                    ChannelKind::Email,
+                    &account,
+                    &token,
+                    LINK_TTL,
+                    &message,
+                )
+                .await?;
             }
             let mut page = ResetPage::new(csrf, "sent");
             page.notice = Some(format!(
@@ -170,7 +189,11 @@ async fn send_quietly(
     )
     .await?;
     if let Err(undelivered) = outcome {
-        tracing::warn!(account = account.id, ?undelivered, "password reset not sent");
+        tracing::warn!(
+            account = account.id,
+            ?undelivered,
+            "password reset not sent"
+        );
     }
     Ok(())
 }
@@ -233,8 +256,13 @@ pub async fn reset(
         Ok((None, _)) => return Err(AppError::Internal("reset code without an account".into())),
         Err(rejection) => {
             let message = rejection_message(rejection);
-            db.record_security_event(None, "sign_in_failure", &client_ip(&addr), "password reset code")
-                .await?;
+            db.record_security_event(
+                None,
+                "sign_in_failure",
+                &client_ip(&addr),
+                "password reset code",
+            )
+            .await?;
             if by_phone {
                 page.code.clear();
                 push(&mut page.fields, "ma", message);
@@ -261,7 +289,10 @@ pub async fn reset(
         Some(account_id),
         "password_reset",
         &client_ip(&addr),
-        &format!("{} ({ended} phiên đã kết thúc)", if by_phone { "SMS" } else { "e-mail" }),
+        &format!(
+            "{} ({ended} phiên đã kết thúc)",
+            if by_phone { "SMS" } else { "e-mail" }
+        ),
     )
     .await?;
     let mut done = ResetPage::new(String::new(), "done");
@@ -269,7 +300,7 @@ pub async fn reset(
         Some("Đã đặt mật khẩu mới. Mọi phiên đăng nhập cũ của tài khoản đã kết thúc.".into());
     // When the visitor was signed in to this very account, their session ended too.
     let ended_here = current.session.account_id == Some(account_id);
-    let cookie = ended_here
-        .then(|| crate::auth::session::set_cookie(None, state.config().secure_cookies));
+    let cookie =
+        ended_here.then(|| crate::auth::session::set_cookie(None, state.config().secure_cookies));
     respond(done, StatusCode::OK, cookie)
 }
