@@ -9,6 +9,7 @@
 //! - [`catalog`]: the procedure catalog format and its validation.
 //! - [`dossier_code`]: dossier codes (Circular 01/2018/TT-VPCP art. 19) and agency codes.
 //! - [`dossier`]: the one-stop dossier state machine (Decree 118/2025/NĐ-CP).
+//! - [`eform`]: e-form definitions, their answers, checks and document slots.
 //! - [`money`]: amounts in đồng, fee items, amounts in Vietnamese words.
 //! - [`totp`]: one-time passwords of authenticator apps (RFC 6238), the second factor.
 //! - [`validate`]: citizen ID, tax code, phone number and e-mail validators.
@@ -18,6 +19,7 @@ pub mod catalog;
 pub mod deadline;
 pub mod dossier;
 pub mod dossier_code;
+pub mod eform;
 pub mod lunar;
 pub mod money;
 mod serde_formats;

@@ -245,6 +245,13 @@ fn check_procedure(value: &Value, prefix: &str) -> Result<ProcedureEntry, Vec<Pr
             );
         }
     }
+    if let Some(form) = &entry.form
+        && let Err(found) = crate::eform::parse_definition(form, &entry.documents)
+    {
+        for found in found {
+            report(&join("form", &found.path), &found.message);
+        }
+    }
     if problems.is_empty() {
         Ok(entry)
     } else {
