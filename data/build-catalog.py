@@ -4,7 +4,7 @@
 Usage (Python 3.11, standard library only), from the repository root::
 
     python3 data/build-catalog.py /work/shared/data/procedures-2026.json \\
-        data/catalog-guides.json > data/catalog.json
+        data/catalog-guides.json data/catalog-forms.json > data/catalog.json
 
 Add ``--list-fixes`` to also print, on stderr, one line per source correction
 applied (the list that ``data/catalog.NOTES.md`` summarises).
@@ -16,6 +16,10 @@ Inputs:
   errors and gaps).
 * ``catalog-guides.json``: ``{"<code>": GUIDE, ...}``, the short citizen guides,
   written by hand, one per procedure.
+* ``catalog-forms.json`` (optional): ``{"<code>": FORM, ...}``, e-forms in the
+  format ``motcua-form/1``, written by hand. A document rule may name a document
+  by the start of its name; it is expanded to the full name (which must be
+  unique). motcua checks the forms themselves when it imports the catalog.
 
 Output (stdout): the catalog described in ``docs/catalog-format.md``,
 deterministic (procedures sorted by code, ``json.dumps(..., ensure_ascii=False,
@@ -1049,8 +1053,10 @@ def validate(catalog: dict, expected: int) -> list[str]:
         if s is not None and (set(s) != {"url", "publishing_decision", "note"}
                               or not str(s["url"]).startswith("https://")):
             errs.append(f"{at}.source")
-        if p["form"] is not None or p["workflow"] is not None:
-            errs.append(f"{at}: form/workflow must be null")
+        if p["workflow"] is not None:
+            errs.append(f"{at}: workflow must be null")
+        if p["form"] is not None and p["form"].get("format") != "motcua-form/1":
+            errs.append(f"{at}: form format")
         for ch in p["channels"]:
             if ch["processing_time"] is None and not any(
                     x.startswith(f"channels[{p['channels'].index(ch)}].processing_time")
@@ -1063,9 +1069,30 @@ def demo_kind(path: str) -> str:
     return re.sub(r"\[\d+\]", "[]", path)
 
 
+def attach_forms(procs: list[dict], forms: dict) -> list[str]:
+    """Sets each procedure's form, expanding document names given by their start."""
+    errs = []
+    by_code = {p["code"]: p for p in procs}
+    for code, form in sorted(forms.items()):
+        p = by_code.get(code)
+        if p is None:
+            errs.append(f"form for unknown code {code}")
+            continue
+        form = json.loads(json.dumps(form))
+        for rule in form.get("documents", []):
+            start = rule["document"]
+            names = sorted({d["name"] for d in p["documents"] if d["name"].startswith(start)})
+            if len(names) != 1:
+                errs.append(f"{code}: form document {start!r} matches {len(names)} documents")
+            else:
+                rule["document"] = names[0]
+        p["form"] = form
+    return errs
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if not a.startswith("--")]
-    if len(args) != 2:
+    if len(args) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     with open(args[0], encoding="utf-8") as f:
@@ -1076,8 +1103,12 @@ def main(argv: list[str]) -> int:
     procs = [convert(r, guides) for r in source]
     procs.sort(key=lambda p: [int(x) for x in p["code"].split(".")])
     catalog = {"format": FORMAT, "procedures": procs}
+    form_errs = []
+    if len(args) == 3:
+        with open(args[2], encoding="utf-8") as f:
+            form_errs = attach_forms(procs, json.load(f))
 
-    errs = validate(catalog, expected=48)
+    errs = validate(catalog, expected=48) + form_errs
     if extra:
         errs.append(f"guides for unknown codes: {extra}")
     if errs:
@@ -1101,7 +1132,8 @@ def main(argv: list[str]) -> int:
           f"{sum(1 for p in procs if p['demo_values'])} procedures: "
           + ", ".join(f"{k} {v}" for k, v in sorted(demo.items())), file=sys.stderr)
     print(f"  fixes applied: {len(FIXES)} in {len({x.split(':')[0] for x in FIXES})} procedures; "
-          f"same_day_cutoff set: {sum(1 for p in procs if p['same_day_cutoff'])}", file=sys.stderr)
+          f"same_day_cutoff set: {sum(1 for p in procs if p['same_day_cutoff'])}; "
+          f"e-forms: {sum(1 for p in procs if p['form'])}", file=sys.stderr)
     if "--list-fixes" in argv:
         for x in FIXES:
             print("  fix " + x, file=sys.stderr)

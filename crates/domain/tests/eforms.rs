@@ -364,3 +364,37 @@ fn document_slots_follow_the_catalog_and_the_answers() {
     let slots = document_slots(None, &documents(), &Answers::new());
     assert!(slots[1].shown && !slots[1].required);
 }
+
+#[test]
+fn the_demo_catalog_has_ten_valid_e_forms() {
+    let catalog = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/catalog.json"
+    ))
+    .unwrap();
+    let catalog =
+        motcua_domain::catalog::parse_catalog(&catalog).expect("the demo catalog is valid");
+    let with_forms: Vec<_> = catalog
+        .procedures
+        .iter()
+        .filter(|p| p.form.is_some())
+        .collect();
+    assert_eq!(with_forms.len(), 10);
+    for entry in with_forms {
+        let form = parse_definition(entry.form.as_ref().unwrap(), &entry.documents).unwrap();
+        let slots = document_slots(Some(&form), &entry.documents, &Answers::new());
+        // The interactive form stands for its paper declaration: nothing to upload.
+        for slot in slots.iter().filter(|s| s.by_form) {
+            assert!(
+                !slot.shown && !slot.required,
+                "{}: {}",
+                entry.code,
+                slot.name
+            );
+        }
+        // Every field has a label and every required choice has options.
+        for field in form.steps.iter().flat_map(|s| &s.fields) {
+            assert!(!field.label.trim().is_empty(), "{}", entry.code);
+        }
+    }
+}

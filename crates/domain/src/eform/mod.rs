@@ -16,6 +16,6 @@ pub use answers::{
 pub use definition::{MAX_GROUP_ITEMS, check_definition, parse_definition};
 pub use model::{
     Condition, DateRange, DocumentRule, FORM_FORMAT, Field, FieldType, FileKind, FormDefinition,
-    Prefill, Step,
+    OnlineUse, Prefill, Step,
 };
 pub use slots::{Slot, document_slots};

@@ -225,4 +225,28 @@ pub struct DocumentRule {
     pub show_if: Option<Condition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accept: Vec<FileKind>,
+    /// How the document is handled when the dossier is filed online.
+    #[serde(default, skip_serializing_if = "OnlineUse::is_upload")]
+    pub online: OnlineUse,
+}
+
+/// How a document is handled online.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineUse {
+    /// The person attaches a file (or reuses one from their document store).
+    #[default]
+    Upload,
+    /// The e-form itself is this document (an interactive electronic form, or the
+    /// paper declaration it replaces): answering the form provides it.
+    ByForm,
+    /// Only needed on paper or at the counter (e.g. a declaration "if filed in
+    /// person"); never asked for online.
+    NotNeeded,
+}
+
+impl OnlineUse {
+    fn is_upload(&self) -> bool {
+        *self == OnlineUse::Upload
+    }
 }

@@ -3,7 +3,7 @@
 //! file types each takes.
 
 use super::answers::{Answers, holds};
-use super::model::{FileKind, FormDefinition};
+use super::model::{FileKind, FormDefinition, OnlineUse};
 use crate::catalog::{Document, Presentation, Requirement};
 
 /// One place to attach a document.
@@ -24,6 +24,8 @@ pub struct Slot {
     pub show_only: bool,
     pub accept: Vec<FileKind>,
     pub template: Option<String>,
+    /// Provided by the e-form's answers (no file to attach).
+    pub by_form: bool,
 }
 
 /// The slots for a procedure version's documents, given the answers so far.
@@ -42,7 +44,9 @@ pub fn document_slots(
                 .and_then(|r| r.show_if.as_ref())
                 .map(|c| holds(c, answers, answers));
             let show_only = document.presentation == Presentation::Show;
+            let online = rule.map(|r| r.online).unwrap_or_default();
             let (shown, required) = match document.requirement {
+                _ if online != OnlineUse::Upload => (false, false),
                 Requirement::Required => (true, !show_only),
                 Requirement::Optional => (true, false),
                 // Without a rule the person decides (the condition is shown in words).
@@ -64,6 +68,7 @@ pub fn document_slots(
                     .filter(|r| !r.accept.is_empty())
                     .map_or_else(|| FileKind::DEFAULT.to_vec(), |r| r.accept.clone()),
                 template: document.template.clone(),
+                by_form: online == OnlineUse::ByForm,
             }
         })
         .collect()
