@@ -214,6 +214,18 @@ impl Db {
         .await?)
     }
 
+    /// Every unit in force: `(level, code, name, province code)` (the province code is
+    /// the unit's own for provinces), for address pickers and checks.
+    pub async fn current_places(&self) -> StoreResult<Vec<(String, i64, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT u.level, u.code, u.name, COALESCE(p.code, u.code) FROM admin_unit u \
+             LEFT JOIN admin_unit p ON p.id = u.parent_id \
+             WHERE u.superseded_at IS NULL ORDER BY u.level DESC, u.name",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Communes in force in a province, by name.
     pub async fn communes_of(&self, province_id: i64) -> StoreResult<Vec<AdminUnit>> {
         Ok(sqlx::query_as::<_, AdminUnit>(

@@ -80,7 +80,7 @@ pub enum ChainVerdict {
     Broken { seq: i64, reason: String },
 }
 
-const DOSSIER_COLUMNS: &str = "id, code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
+pub(crate) const DOSSIER_COLUMNS: &str = "id, code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
      priority, received_at, due_at, version";
 const EVENT_COLUMNS: &str =
     "id, dossier_id, seq, at, actor_id, action, from_state, to_state, note, data, prev_hash, hash";
@@ -150,22 +150,7 @@ impl Db {
     ) -> StoreResult<(Dossier, DossierEvent)> {
         let now = time::now_micros();
         let mut tx = self.begin_write().await?;
-        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
-            "INSERT INTO dossier (code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
-             priority, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) \
-             RETURNING {DOSSIER_COLUMNS}"
-        )))
-        .bind(new.code)
-        .bind(new.procedure_version_id)
-        .bind(new.agency_id)
-        .bind(new.applicant_id)
-        .bind(new.channel)
-        .bind(new.state)
-        .bind(new.form_data)
-        .bind(new.priority)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await;
+        let dossier = insert_dossier_row(&mut tx, new, now).await;
         let dossier = match dossier {
             Ok(dossier) => dossier,
             Err(e) => {
@@ -258,7 +243,31 @@ impl Db {
     }
 }
 
-async fn insert_event(
+/// Inserts a dossier row (without its first event).
+pub(crate) async fn insert_dossier_row(
+    tx: &mut Transaction<'_, Any>,
+    new: &NewDossier<'_>,
+    now: i64,
+) -> Result<Dossier, sqlx::Error> {
+    sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+        "INSERT INTO dossier (code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
+         priority, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) \
+         RETURNING {DOSSIER_COLUMNS}"
+    )))
+    .bind(new.code)
+    .bind(new.procedure_version_id)
+    .bind(new.agency_id)
+    .bind(new.applicant_id)
+    .bind(new.channel)
+    .bind(new.state)
+    .bind(new.form_data)
+    .bind(new.priority)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub(crate) async fn insert_event(
     tx: &mut Transaction<'_, Any>,
     dossier_id: i64,
     from_state: Option<&str>,
