@@ -84,6 +84,10 @@ pub struct Config {
     pub oidc_client_secret: Option<Secret>,
     /// The ID-token claim carrying the 12-digit citizen ID number.
     pub oidc_citizen_id_claim: String,
+    /// Days an untouched online draft is kept (its owner is warned 3 days before).
+    pub draft_ttl_days: u64,
+    /// Largest attached file, in MB.
+    pub max_upload_mb: u64,
 }
 
 impl Default for Config {
@@ -112,6 +116,8 @@ impl Default for Config {
             oidc_client_id: None,
             oidc_client_secret: None,
             oidc_citizen_id_claim: "citizen_id".into(),
+            draft_ttl_days: 30,
+            max_upload_mb: 20,
         }
     }
 }
@@ -143,6 +149,8 @@ struct FileConfig {
     oidc_client_id: Option<String>,
     oidc_client_secret: Option<Secret>,
     oidc_citizen_id_claim: Option<String>,
+    draft_ttl_days: Option<u64>,
+    max_upload_mb: Option<u64>,
 }
 
 /// The keys with a default, listed once for the file and the environment.
@@ -161,7 +169,9 @@ macro_rules! plain_keys {
             max_body_mb,
             catalog_refresh_secs,
             secure_cookies,
-            oidc_citizen_id_claim
+            oidc_citizen_id_claim,
+            draft_ttl_days,
+            max_upload_mb
         )
     };
 }
@@ -224,6 +234,8 @@ impl Config {
             ("request_timeout_secs", self.request_timeout_secs),
             ("max_body_mb", self.max_body_mb),
             ("catalog_refresh_secs", self.catalog_refresh_secs),
+            ("draft_ttl_days", self.draft_ttl_days),
+            ("max_upload_mb", self.max_upload_mb),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(ConfigError(format!("key `{key}`: must be greater than 0")));

@@ -187,6 +187,9 @@ pub async fn start(
             secure_cookies: config.secure_cookies,
             public_url: config.public_url.clone(),
             oidc: config.oidc(),
+            draft_ttl_days: i64::try_from(config.draft_ttl_days).unwrap_or(i64::MAX / 2),
+            max_upload_bytes: usize::try_from(config.max_upload_mb.saturating_mul(1024 * 1024))
+                .unwrap_or(usize::MAX),
         },
         catalog.clone(),
     );
@@ -249,7 +252,9 @@ pub async fn start(
 /// Rebuilds the catalog and its index whenever the stored catalog changes (an import or
 /// an edit, on this node or another), until the servers stop.
 /// Delivers queued notifications (the outbox's `notify.*` jobs) until stopped.
+/// Also, once a minute, warns of drafts about to expire and removes expired ones.
 async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
+    let mut ticks: u64 = 0;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -257,6 +262,14 @@ async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Recei
         }
         if let Err(e) = motcua_web::notify::deliver_pending(&state, &worker).await {
             tracing::warn!(error = %e, "cannot deliver notifications");
+        }
+        ticks += 1;
+        if ticks % 60 == 1 {
+            match motcua_web::tidy_drafts(&state).await {
+                Ok((0, 0)) => {}
+                Ok((warned, removed)) => tracing::info!(warned, removed, "drafts tidied"),
+                Err(e) => tracing::warn!(error = %e, "cannot tidy drafts"),
+            }
         }
     }
 }

@@ -380,6 +380,17 @@ impl Db {
         Ok(query.fetch_all(self.pool()).await?)
     }
 
+    /// When a dossier was submitted online (none for counter dossiers).
+    pub async fn dossier_submitted_at(&self, dossier_id: i64) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT submitted_at FROM dossier WHERE id = $1")
+                .bind(dossier_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
     pub async fn dossier_by_code(&self, code: &str) -> StoreResult<Option<Dossier>> {
         Ok(sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
             "SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = $1"

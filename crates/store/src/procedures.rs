@@ -251,6 +251,16 @@ impl Db {
         .await?)
     }
 
+    /// A version by its id: the procedure's code and the version's data (JSON).
+    pub async fn procedure_version_by_id(&self, id: i64) -> StoreResult<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT p.code, v.data FROM procedure_version v JOIN procedure p ON p.id = v.procedure_id WHERE v.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// The current version of every procedure, by code.
     pub async fn current_procedures(&self) -> StoreResult<Vec<CurrentProcedure>> {
         Ok(

@@ -12,6 +12,8 @@ pub mod metrics;
 pub mod notify;
 pub mod oidc;
 mod pages;
+pub mod places;
+pub use pages::submission::tidy_drafts;
 mod routes;
 mod serve;
 
@@ -41,6 +43,10 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// The national e-ID (OpenID Connect); without it the e-ID way in is not offered.
     pub oidc: Option<oidc::OidcConfig>,
+    /// Days an untouched online draft is kept.
+    pub draft_ttl_days: i64,
+    /// Largest attachment, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -52,6 +58,8 @@ impl Default for WebConfig {
             secure_cookies: true,
             public_url: None,
             oidc: None,
+            draft_ttl_days: 30,
+            max_upload_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -69,6 +77,7 @@ struct Inner {
     catalog: Arc<catalog::Catalog>,
     notifier: notify::Notifier,
     oidc: Option<oidc::OidcClient>,
+    places: tokio::sync::OnceCell<Arc<places::PlaceBook>>,
 }
 
 impl AppState {
@@ -77,6 +86,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 notifier: notify::Notifier::sandbox(store.db.clone()),
                 oidc: config.oidc.clone().map(oidc::OidcClient::new),
+                places: tokio::sync::OnceCell::new(),
                 store,
                 config,
                 catalog,
@@ -92,6 +102,19 @@ impl AppState {
     /// The SMS and e-mail channels.
     pub fn notifier(&self) -> &notify::Notifier {
         &self.inner.notifier
+    }
+
+    /// The administrative units in force (loaded on first use).
+    pub async fn places(&self) -> motcua_store::StoreResult<Arc<places::PlaceBook>> {
+        self.inner
+            .places
+            .get_or_try_init(|| async {
+                places::PlaceBook::load(&self.inner.store.db)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
     }
 
     /// The national e-ID client, when configured.

@@ -80,6 +80,20 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/quan-tri/tu-dong-nghia", SystemAdmin),
         route("GET", "/thu-tuc", Public),
         route("GET", "/thu-tuc/{code}", Public),
+        route("GET", "/thu-tuc/{code}/nop-truc-tuyen", SignedIn),
+        route("POST", "/thu-tuc/{code}/nop-truc-tuyen", SignedIn),
+        route("GET", "/ho-so-nhap/{id}", SignedIn),
+        route("GET", "/ho-so-nhap/{id}/buoc/{step}", SignedIn),
+        route("POST", "/ho-so-nhap/{id}/buoc/{step}", SignedIn),
+        route("GET", "/ho-so-nhap/{id}/giay-to", SignedIn),
+        route("POST", "/ho-so-nhap/{id}/giay-to", SignedIn),
+        route("POST", "/ho-so-nhap/{id}/giay-to/dung-lai", SignedIn),
+        route("POST", "/ho-so-nhap/{id}/giay-to/bo", SignedIn),
+        route("GET", "/ho-so-nhap/{id}/kiem-tra", SignedIn),
+        route("POST", "/ho-so-nhap/{id}/nop", SignedIn),
+        route("GET", "/ho-so", SignedIn),
+        route("GET", "/ho-so/{code}", SignedIn),
+        route("GET", "/ho-so/{code}/da-nop", SignedIn),
         route("GET", "/api/v1/openapi.json", Public),
         route("GET", "/api/v1/procedures", Public),
         route("GET", "/api/v1/procedures/suggest", Public),
@@ -89,6 +103,7 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/api/v1/calendar/lunar", Public),
         route("GET", "/api/v1/calendar/due", Public),
         route("GET", "/api/v1/me", ApiToken("account:read")),
+        route("GET", "/api/v1/places/{province}/communes", Public),
     ]
 };
 
@@ -240,6 +255,41 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         )
         .route("/thu-tuc", get(pages::catalog::search))
         .route("/thu-tuc/{code}", get(pages::catalog::procedure))
+        .route(
+            "/thu-tuc/{code}/nop-truc-tuyen",
+            get(pages::submission::start::form).post(pages::submission::start::create),
+        )
+        .route("/ho-so-nhap/{id}", get(pages::submission::steps::resume))
+        .route(
+            "/ho-so-nhap/{id}/buoc/{step}",
+            get(pages::submission::steps::show).post(pages::submission::steps::save),
+        )
+        .route(
+            "/ho-so-nhap/{id}/giay-to",
+            get(pages::submission::documents::show).post(pages::submission::documents::upload),
+        )
+        .route(
+            "/ho-so-nhap/{id}/giay-to/dung-lai",
+            post(pages::submission::documents::reuse),
+        )
+        .route(
+            "/ho-so-nhap/{id}/giay-to/bo",
+            post(pages::submission::documents::detach),
+        )
+        .route(
+            "/ho-so-nhap/{id}/kiem-tra",
+            get(pages::submission::review::show),
+        )
+        .route(
+            "/ho-so-nhap/{id}/nop",
+            post(pages::submission::review::submit),
+        )
+        .route("/ho-so", get(pages::dossiers::list))
+        .route("/ho-so/{code}", get(pages::dossiers::show))
+        .route(
+            "/ho-so/{code}/da-nop",
+            get(pages::submission::review::confirmation),
+        )
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/procedures", get(api::procedures::list))
         .route("/api/v1/procedures/suggest", get(api::procedures::suggest))
@@ -249,6 +299,10 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route("/api/v1/calendar/lunar", get(api::calendar::lunar))
         .route("/api/v1/calendar/due", get(api::calendar::due))
         .route("/api/v1/me", get(api::me::me))
+        .route(
+            "/api/v1/places/{province}/communes",
+            get(api::places::communes),
+        )
         .merge(extra.routes)
         .fallback(error::not_found);
     let policies = ExtraPolicies(std::sync::Arc::new(extra.policies));

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod me;
+pub mod places;
 pub mod procedures;
 mod query;
 
@@ -28,7 +29,8 @@ use crate::error::{ApiError, ApiErrorBody};
         calendar::holidays,
         calendar::lunar,
         calendar::due,
-        me::me
+        me::me,
+        places::communes
     ),
     modifiers(&BearerToken),
     components(schemas(ApiErrorBody, ApiError, FieldError))

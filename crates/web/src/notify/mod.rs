@@ -15,7 +15,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub use sandbox::SandboxChannel;
-pub use worker::deliver_pending;
+pub use worker::{deliver_pending, tell_account};
 
 /// The kind of address a message goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

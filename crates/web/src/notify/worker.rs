@@ -49,38 +49,19 @@ async fn deliver(state: &AppState, topic: &str, payload: &str) -> Result<(), Str
             let Some(account) = account else {
                 return Ok(());
             };
-            let verification = db.verification(id).await.map_err(|e| e.to_string())?;
             let body = format!(
                 "motcua: tài khoản của bạn vừa bị nhập sai mật khẩu {} lần liên tiếp (địa chỉ {}). Việc đăng nhập đang tạm chậm lại để bảo vệ bạn. Nếu không phải bạn, hãy đổi mật khẩu hoặc báo Bộ phận Một cửa.",
                 notice.failures, notice.ip
             );
-            let mut sent = false;
-            if let (Some(email), Some(_)) = (&account.email, verification.email_verified_at) {
-                let message = Message {
-                    to: email.clone(),
-                    subject: "Cảnh báo đăng nhập sai nhiều lần".into(),
-                    body: body.clone(),
-                };
-                state
-                    .notifier()
-                    .send(ChannelKind::Email, &message)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                sent = true;
-            }
-            if let (Some(phone), Some(_)) = (&account.phone, verification.phone_verified_at) {
-                let message = Message {
-                    to: phone.clone(),
-                    subject: String::new(),
-                    body,
-                };
-                state
-                    .notifier()
-                    .send(ChannelKind::Sms, &message)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                sent = true;
-            }
+            // A security warning goes out whatever the notification preferences.
+            let sent = tell_account(
+                state,
+                account.id,
+                "Cảnh báo đăng nhập sai nhiều lần",
+                &body,
+                false,
+            )
+            .await?;
             if !sent {
                 tracing::warn!(
                     account = id,
@@ -91,4 +72,56 @@ async fn deliver(state: &AppState, topic: &str, payload: &str) -> Result<(), Str
         }
         other => Err(format!("unknown notification topic {other}")),
     }
+}
+
+/// Sends a message to an account's verified e-mail and phone (only the channels the
+/// person chose, when `respect_preferences`); false when it reached no one.
+pub async fn tell_account(
+    state: &AppState,
+    account_id: i64,
+    subject: &str,
+    body: &str,
+    respect_preferences: bool,
+) -> Result<bool, String> {
+    let db = &state.store().db;
+    let Some(account) = db.account(account_id).await.map_err(|e| e.to_string())? else {
+        return Ok(false);
+    };
+    let verification = db
+        .verification(account_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let profile = db.profile(account_id).await.map_err(|e| e.to_string())?;
+    let mut sent = false;
+    if let (Some(email), Some(_)) = (&account.email, verification.email_verified_at)
+        && (!respect_preferences || profile.notify_by_email)
+    {
+        let message = Message {
+            to: email.clone(),
+            subject: subject.into(),
+            body: body.into(),
+        };
+        state
+            .notifier()
+            .send(ChannelKind::Email, &message)
+            .await
+            .map_err(|e| e.to_string())?;
+        sent = true;
+    }
+    if let (Some(phone), Some(_)) = (&account.phone, verification.phone_verified_at)
+        && (!respect_preferences || profile.notify_by_sms)
+    {
+        let message = Message {
+            to: phone.clone(),
+            subject: String::new(),
+            body: body.into(),
+        };
+        state
+            .notifier()
+            .send(ChannelKind::Sms, &message)
+            .await
+            .map_err(|e| e.to_string())?;
+        sent = true;
+    }
+    Ok(sent)
 }

@@ -387,6 +387,8 @@ struct ProcedurePage<'a> {
     online: &'static str,
     online_class: &'static str,
     online_demo: bool,
+    /// Filed online here: the start button is shown.
+    can_file: bool,
     documents: Vec<DocumentView>,
     channels: Vec<ChannelView>,
     cutoff: Option<String>,
@@ -460,6 +462,7 @@ pub async fn procedure(
         online: entry.online_service.label(),
         online_class: online_class(entry.online_service),
         online_demo: entry.is_demo("online_service"),
+        can_file: super::submission::online(entry),
         documents,
         channels,
         cutoff: entry.same_day_cutoff.map(|t| t.format("%H:%M").to_string()),

@@ -3,12 +3,14 @@
 pub mod account;
 pub mod api_tokens;
 pub mod catalog;
+pub mod dossiers;
 pub mod home;
 pub mod officials;
 pub mod procedure_editor;
 pub mod profile;
 pub mod second_factor;
 pub mod security_log;
+pub mod submission;
 pub mod synonyms;
 pub mod ways_in;
 

@@ -1,0 +1,233 @@
+//! "My dossiers" (`/ho-so`): a count for every state, what needs the person's action
+//! on top, every dossier and draft; and one dossier (`/ho-so/{code}`): its state, what
+//! is asked of the person, the dates, the full timeline, the answers and documents.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use motcua_domain::catalog::ProcedureEntry;
+use motcua_domain::dossier::{Action, Channel, DossierState};
+use motcua_domain::eform::Answers;
+
+use super::submission::review::answer_rows;
+use super::submission::{applicant_accounts, form_of};
+use super::{Layout, local_time, respond};
+use crate::auth::CurrentSession;
+use crate::auth::policy::may_see_dossier;
+use crate::{AppError, AppState};
+
+struct Row {
+    href: String,
+    title: String,
+    code: String,
+    state: String,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/list.html")]
+struct ListPage {
+    layout: Layout,
+    counts: Vec<(&'static str, &'static str, usize)>,
+    actions: Vec<Row>,
+    all: Vec<Row>,
+}
+
+/// States in which the applicant has something to do.
+const NEEDS_ACTION: &[DossierState] = &[
+    DossierState::AwaitingSupplementation,
+    DossierState::AwaitingPayment,
+    DossierState::ResultReady,
+];
+
+fn label(state: &str) -> String {
+    state
+        .parse::<DossierState>()
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|_| state.to_string())
+}
+
+/// `GET /ho-so`.
+pub async fn list(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let db = &state.store().db;
+    let applicants = applicant_accounts(&state, principal).await?;
+    let dossiers = db.dossiers_of_applicants(&applicants).await?;
+    let drafts = db.drafts_of(&applicants).await?;
+    let counts = DossierState::ALL
+        .iter()
+        .map(|s| {
+            let count = if *s == DossierState::Draft {
+                drafts.len()
+            } else {
+                dossiers.iter().filter(|d| d.state == s.as_str()).count()
+            };
+            (s.as_str(), s.label(), count)
+        })
+        .collect();
+    let mut draft_rows = Vec::new();
+    for draft in &drafts {
+        let name = match db
+            .procedure_version_by_id(draft.procedure_version_id)
+            .await?
+        {
+            Some((_, data)) => serde_json::from_str::<ProcedureEntry>(&data)
+                .map(|e| e.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        draft_rows.push(Row {
+            href: format!("/ho-so-nhap/{}", draft.public_id),
+            title: name,
+            code: "Chưa nộp".into(),
+            state: DossierState::Draft.label().into(),
+            when: format!(
+                "lưu lúc {}, giữ đến {}",
+                local_time(draft.updated_at, "%H:%M %d/%m/%Y"),
+                local_time(draft.expires_at, "%d/%m/%Y")
+            ),
+        });
+    }
+    let row = |d: &motcua_store::drafts::DossierSummary| Row {
+        href: format!("/ho-so/{}", d.code),
+        title: d.procedure_name.clone(),
+        code: d.code.clone(),
+        state: label(&d.state),
+        when: match (d.due_at, d.submitted_at) {
+            (Some(due), _) => format!("hẹn trả {}", local_time(due, "%d/%m/%Y")),
+            (None, Some(at)) => format!("nộp {}", local_time(at, "%d/%m/%Y")),
+            _ => String::new(),
+        },
+    };
+    let actions = dossiers
+        .iter()
+        .filter(|d| NEEDS_ACTION.iter().any(|s| s.as_str() == d.state))
+        .map(row)
+        .collect();
+    let mut all = draft_rows;
+    all.extend(dossiers.iter().map(row));
+    let page = ListPage {
+        layout: Layout::new("Hồ sơ của tôi"),
+        counts,
+        actions,
+        all,
+    };
+    respond(page, StatusCode::OK, None)
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/show.html")]
+struct DossierPage {
+    layout: Layout,
+    code: String,
+    procedure: String,
+    state: String,
+    state_name: String,
+    todo: Option<String>,
+    agency: String,
+    submitted: Option<String>,
+    due: Option<String>,
+    channel: String,
+    timeline: Vec<(String, String, String)>,
+    answers: Vec<(String, String)>,
+    documents: Vec<(String, String)>,
+}
+
+/// What the applicant is asked to do in a state.
+fn todo(state: &str) -> Option<String> {
+    Some(
+        match state.parse::<DossierState>().ok()? {
+            DossierState::AwaitingPayment => "Thanh toán phí, lệ phí để hồ sơ được tiếp nhận.",
+            DossierState::AwaitingSupplementation => {
+                "Bổ sung hồ sơ theo yêu cầu của cơ quan (xem diễn biến bên dưới)."
+            }
+            DossierState::ResultReady => "Kết quả đã có: nhận theo hình thức bạn đã chọn.",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// `GET /ho-so/{code}`: one of the person's dossiers.
+pub async fn show(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let db = &state.store().db;
+    let dossier = db.dossier_by_code(&code).await?.ok_or(AppError::NotFound)?;
+    // Someone else's dossier is "not found" (and the attempt logged).
+    if !may_see_dossier(db, principal, &dossier).await? {
+        return Err(AppError::NotFound);
+    }
+    let (_, data) = db
+        .procedure_version_by_id(dossier.procedure_version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry: ProcedureEntry =
+        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let agency = db
+        .agency(dossier.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let submitted_at = db.dossier_submitted_at(dossier.id).await?;
+    let timeline = db
+        .dossier_events(dossier.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let what = e
+                .action
+                .parse::<Action>()
+                .map(|a| a.label().to_string())
+                .unwrap_or(e.action.clone());
+            (
+                local_time(e.at, "%H:%M %d/%m/%Y"),
+                format!("{what} → {}", label(&e.to_state)),
+                e.note,
+            )
+        })
+        .collect();
+    let form = form_of(&entry);
+    let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
+    let places = state.places().await?;
+    let fields: Vec<_> = form.steps.iter().flat_map(|s| s.fields.clone()).collect();
+    let documents = db
+        .dossier_attachments(dossier.id)
+        .await?
+        .into_iter()
+        .map(|(slot, d)| {
+            let name = entry
+                .documents
+                .get(slot as usize)
+                .map(|doc| doc.name.chars().take(100).collect())
+                .unwrap_or_else(|| format!("Giấy tờ {slot}"));
+            (name, d.file_name)
+        })
+        .collect();
+    let page = DossierPage {
+        layout: Layout::new(&format!("Hồ sơ {}", dossier.code)),
+        procedure: entry.name.clone(),
+        state: label(&dossier.state),
+        todo: todo(&dossier.state),
+        state_name: dossier.state.clone(),
+        agency: agency.name,
+        submitted: submitted_at.map(|at| local_time(at, "%H:%M %d/%m/%Y")),
+        due: dossier.due_at.map(|at| local_time(at, "%d/%m/%Y")),
+        channel: dossier
+            .channel
+            .parse::<Channel>()
+            .map(|c| c.label().to_string())
+            .unwrap_or(dossier.channel.clone()),
+        timeline,
+        answers: answer_rows(&fields, &answers, places.as_ref()),
+        documents,
+        code: dossier.code,
+    };
+    respond(page, StatusCode::OK, None)
+}

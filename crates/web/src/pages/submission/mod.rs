@@ -1,0 +1,292 @@
+//! Online submission: start a dossier from a procedure page, fill its e-form step by
+//! step (every step saved), attach or reuse documents, check the answers, submit once,
+//! and see the confirmation.
+
+pub mod documents;
+pub mod render;
+pub mod review;
+pub mod start;
+pub mod steps;
+
+use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
+use motcua_domain::eform::{
+    Answers, Context, Field, FieldType, FormDefinition, Prefill, Slot, Step, document_slots,
+    parse_definition,
+};
+use motcua_store::drafts::Draft;
+
+use crate::auth::Principal;
+use crate::auth::policy::{DossierScope, dossier_scope};
+use crate::{AppError, AppState};
+
+/// Owners are warned this long before a draft expires.
+pub const DRAFT_WARNING_DAYS: i64 = 3;
+const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
+
+/// The lifetime of drafts, from the configuration.
+pub fn draft_ttl(state: &AppState) -> i64 {
+    state.config().draft_ttl_days.max(1) * DAY_MICROS
+}
+
+/// A draft with everything its pages need.
+pub struct DraftView {
+    pub draft: Draft,
+    pub code: String,
+    pub entry: ProcedureEntry,
+    pub form: FormDefinition,
+    pub answers: Answers,
+}
+
+impl DraftView {
+    /// The step with this id, and its position.
+    pub fn step(&self, id: &str) -> Option<(usize, &Step)> {
+        self.form.steps.iter().enumerate().find(|(_, s)| s.id == id)
+    }
+
+    pub fn slots(&self) -> Vec<Slot> {
+        document_slots(Some(&self.form), &self.entry.documents, &self.answers)
+    }
+
+    pub fn base(&self) -> String {
+        format!("/ho-so-nhap/{}", self.draft.public_id)
+    }
+}
+
+/// The form of a procedure: its own e-form, or a short general one (who asks, and
+/// what for) for procedures without one.
+pub fn form_of(entry: &ProcedureEntry) -> FormDefinition {
+    if let Some(value) = &entry.form
+        && let Ok(form) = parse_definition(value, &entry.documents)
+    {
+        return form;
+    }
+    let field = |id: &str, label: &str, kind, required, prefill| Field {
+        id: id.into(),
+        label: label.into(),
+        kind,
+        required,
+        help: None,
+        show_if: None,
+        prefill,
+        options: Vec::new(),
+        max_length: None,
+        min: None,
+        max: None,
+        date_range: None,
+        fields: Vec::new(),
+        item_label: None,
+    };
+    FormDefinition {
+        format: motcua_domain::eform::FORM_FORMAT.into(),
+        title: format!("ĐƠN ĐỀ NGHỊ: {}", entry.name.to_uppercase()),
+        template: None,
+        steps: vec![Step {
+            id: "nguoi_yeu_cau".into(),
+            title: "Người yêu cầu và nội dung".into(),
+            intro: None,
+            fields: vec![
+                field(
+                    "ho_ten",
+                    "Họ, chữ đệm, tên",
+                    FieldType::Text,
+                    true,
+                    Some(Prefill::FullName),
+                ),
+                field(
+                    "so_dinh_danh",
+                    "Số định danh cá nhân",
+                    FieldType::CitizenId,
+                    true,
+                    Some(Prefill::CitizenId),
+                ),
+                field(
+                    "dien_thoai",
+                    "Số điện thoại liên hệ",
+                    FieldType::Phone,
+                    false,
+                    Some(Prefill::Phone),
+                ),
+                field(
+                    "email",
+                    "E-mail",
+                    FieldType::Email,
+                    false,
+                    Some(Prefill::Email),
+                ),
+                field(
+                    "noi_cu_tru",
+                    "Nơi cư trú",
+                    FieldType::Address,
+                    true,
+                    Some(Prefill::Address),
+                ),
+                field(
+                    "noi_dung",
+                    "Nội dung đề nghị",
+                    FieldType::LongText,
+                    true,
+                    None,
+                ),
+            ],
+        }],
+        documents: Vec::new(),
+    }
+}
+
+/// Whether a procedure can be filed online here.
+pub fn online(entry: &ProcedureEntry) -> bool {
+    entry
+        .channels
+        .iter()
+        .any(|c| c.channel == SubmissionChannel::Online)
+}
+
+/// The online fee of a procedure, in đồng (0 when free or unknown).
+pub fn online_fee(entry: &ProcedureEntry) -> i64 {
+    entry
+        .channels
+        .iter()
+        .filter(|c| c.channel == SubmissionChannel::Online)
+        .flat_map(|c| &c.fees)
+        .filter_map(|f| f.online_amount.or(f.amount))
+        .map(|d| d.amount())
+        .sum()
+}
+
+/// Whose dossiers a principal may file and read: their own account and the
+/// organisations they represent.
+pub async fn applicant_accounts(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<i64>, AppError> {
+    Ok(match dossier_scope(&state.store().db, principal).await? {
+        DossierScope::Applicants(ids) => ids,
+        _ => vec![principal.account.id],
+    })
+}
+
+/// Loads a draft the principal may work on (theirs, an organisation's they represent,
+/// or one they filled for someone at a counter); anything else is "not found", logged.
+pub async fn load_draft(
+    state: &AppState,
+    principal: &Principal,
+    public_id: &str,
+) -> Result<DraftView, AppError> {
+    let db = &state.store().db;
+    let Some(draft) = db.draft(public_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let allowed = draft.created_by == principal.account.id
+        || applicant_accounts(state, principal)
+            .await?
+            .contains(&draft.account_id);
+    if !allowed {
+        tracing::warn!(
+            account = principal.account.id,
+            draft = public_id,
+            "access denied: another person's draft"
+        );
+        return Err(AppError::NotFound);
+    }
+    let (code, data) = db
+        .procedure_version_by_id(draft.procedure_version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry: ProcedureEntry = serde_json::from_str(&data)
+        .map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))?;
+    let form = form_of(&entry);
+    let answers: Answers = serde_json::from_str(&draft.answers).unwrap_or_default();
+    Ok(DraftView {
+        draft,
+        code,
+        entry,
+        form,
+        answers,
+    })
+}
+
+/// A checking context for today, in Vietnam.
+pub fn context<'a>(places: &'a crate::places::PlaceBook) -> Context<'a> {
+    Context {
+        today: chrono::Utc::now()
+            .with_timezone(&motcua_domain::VIETNAM_TIME)
+            .date_naive(),
+        places,
+    }
+}
+
+/// Warns the owners of drafts about to expire (once, through their chosen channels)
+/// and removes expired drafts; returns `(warned, removed)`.
+pub async fn tidy_drafts(state: &AppState) -> Result<(usize, u64), AppError> {
+    let db = &state.store().db;
+    let soon = motcua_store::time::now_micros() + DRAFT_WARNING_DAYS * DAY_MICROS;
+    let mut warned = 0;
+    for draft in db.drafts_to_warn(soon).await? {
+        let name = match db
+            .procedure_version_by_id(draft.procedure_version_id)
+            .await?
+        {
+            Some((_, data)) => serde_json::from_str::<ProcedureEntry>(&data)
+                .map(|e| crate::catalog::short_name(&e.name))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let link = format!(
+            "{}/ho-so-nhap/{}",
+            state
+                .config()
+                .public_url
+                .as_deref()
+                .unwrap_or("")
+                .trim_end_matches('/'),
+            draft.public_id
+        );
+        let body = format!(
+            "motcua: hồ sơ nháp \"{name}\" của bạn sẽ bị xóa sau {} nếu không được lưu tiếp. Tiếp tục tại {link}",
+            crate::pages::local_time(draft.expires_at, "%H:%M %d/%m/%Y")
+        );
+        if let Err(e) = crate::notify::tell_account(
+            state,
+            draft.created_by,
+            "Hồ sơ nháp sắp bị xóa",
+            &body,
+            true,
+        )
+        .await
+        {
+            tracing::warn!(error = %e, draft = %draft.public_id, "cannot warn of draft expiry");
+            continue;
+        }
+        db.mark_draft_warned(draft.id).await?;
+        warned += 1;
+    }
+    Ok((warned, db.delete_expired_drafts().await?))
+}
+
+/// The steps' titles and links for the progress list: `(href, title, current)`.
+pub fn progress(view: &DraftView, current: &str) -> Vec<(String, String, bool)> {
+    let base = view.base();
+    let mut list: Vec<(String, String, bool)> = view
+        .form
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                format!("{base}/buoc/{}", s.id),
+                s.title.clone(),
+                s.id == current,
+            )
+        })
+        .collect();
+    list.push((
+        format!("{base}/giay-to"),
+        "Giấy tờ kèm theo".into(),
+        current == "giay-to",
+    ));
+    list.push((
+        format!("{base}/kiem-tra"),
+        "Kiểm tra và nộp".into(),
+        current == "kiem-tra",
+    ));
+    list
+}

@@ -1,0 +1,202 @@
+//! `/thu-tuc/{code}/nop-truc-tuyen`: who files (the person, or an organisation they
+//! represent) and to which agency; then a draft prefilled from the profile.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_domain::eform::{Answers, ProfileFacts, prefill};
+use motcua_store::drafts::NewDraft;
+use serde::Deserialize;
+
+use super::{applicant_accounts, draft_ttl, form_of, online};
+use crate::auth::{CurrentSession, Principal};
+use crate::catalog::short_name;
+use crate::pages::{Layout, local_time, respond};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "submission/start.html")]
+struct StartPage {
+    layout: Layout,
+    csrf: String,
+    code: String,
+    name: String,
+    short_name: String,
+    applicants: Vec<(i64, String)>,
+    agencies: Vec<(i64, String)>,
+    agency_error: Option<String>,
+    drafts: Vec<(String, String)>,
+    steps: usize,
+    ttl_days: i64,
+}
+
+async fn page(
+    state: &AppState,
+    current: &CurrentSession,
+    code: &str,
+) -> Result<StartPage, AppError> {
+    let principal = current.signed_in()?;
+    let catalog = state.catalog().current();
+    let entry = catalog.get(code).ok_or(AppError::NotFound)?;
+    if !online(entry) {
+        return Err(AppError::NotFound);
+    }
+    let db = &state.store().db;
+    let mut applicants = Vec::new();
+    for id in applicant_accounts(state, principal).await? {
+        if let Some(account) = db.account(id).await? {
+            let label = if id == principal.account.id {
+                format!("Bản thân: {}", account.full_name)
+            } else {
+                format!("Tổ chức: {}", account.full_name)
+            };
+            applicants.push((id, label));
+        }
+    }
+    let mut agencies = Vec::new();
+    for id in db.procedure_agency_ids(code).await? {
+        if let Some(agency) = db.agency(id).await? {
+            agencies.push((agency.id, agency.name));
+        }
+    }
+    agencies.sort_by(|a, b| a.1.cmp(&b.1));
+    let current_version = db
+        .current_procedure(code)
+        .await?
+        .map(|p| p.version_id)
+        .unwrap_or_default();
+    let drafts = db
+        .drafts_of(&applicants.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .filter(|d| d.procedure_version_id == current_version)
+        .map(|d| {
+            (
+                format!("/ho-so-nhap/{}", d.public_id),
+                local_time(d.updated_at, "%H:%M %d/%m/%Y"),
+            )
+        })
+        .collect();
+    Ok(StartPage {
+        layout: Layout::new("Nộp hồ sơ trực tuyến"),
+        csrf: current.session.csrf_token.clone(),
+        code: code.to_string(),
+        name: entry.name.clone(),
+        short_name: short_name(&entry.name),
+        applicants,
+        agencies,
+        agency_error: None,
+        drafts,
+        steps: form_of(entry).steps.len(),
+        ttl_days: state.config().draft_ttl_days,
+    })
+}
+
+/// `GET /thu-tuc/{code}/nop-truc-tuyen`.
+pub async fn form(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let view = page(&state, &current, &code).await?;
+    if view.agencies.is_empty() {
+        return respond(
+            StartPage {
+                agency_error: Some(
+                    "Chưa có cơ quan nào nhận hồ sơ trực tuyến cho thủ tục này trên cổng.".into(),
+                ),
+                ..view
+            },
+            StatusCode::OK,
+            None,
+        );
+    }
+    respond(view, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    nguoi_nop: String,
+    #[serde(default)]
+    co_quan: String,
+}
+
+/// What the applicant's account says about them, for prefilling.
+pub async fn profile_facts(state: &AppState, account_id: i64) -> Result<ProfileFacts, AppError> {
+    let db = &state.store().db;
+    let account = db.account(account_id).await?.ok_or(AppError::NotFound)?;
+    let profile = db.profile(account_id).await?;
+    Ok(ProfileFacts {
+        full_name: Some(account.full_name),
+        citizen_id: account.citizen_id,
+        tax_code: account.tax_code,
+        phone: account.phone.map(|p| {
+            p.parse::<motcua_domain::validate::PhoneNumber>()
+                .map(|n| n.national().to_string())
+                .unwrap_or(p)
+        }),
+        email: account.email,
+        address: profile.address,
+    })
+}
+
+/// `POST /thu-tuc/{code}/nop-truc-tuyen`: opens a draft.
+pub async fn create(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Result<Response, AppError> {
+    let principal: &Principal = current.signed_in()?;
+    let mut view = page(&state, &current, &code).await?;
+    let applicant = form
+        .nguoi_nop
+        .parse::<i64>()
+        .ok()
+        .filter(|id| view.applicants.iter().any(|(a, _)| a == id));
+    let agency = form
+        .co_quan
+        .parse::<i64>()
+        .ok()
+        .filter(|id| view.agencies.iter().any(|(a, _)| a == id));
+    let (Some(applicant), Some(agency)) = (applicant, agency) else {
+        view.agency_error = Some("Chọn cơ quan tiếp nhận trong danh sách".into());
+        return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
+    };
+    let db = &state.store().db;
+    let version = db
+        .current_procedure(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let catalog = state.catalog().current();
+    let entry = catalog.get(&code).ok_or(AppError::NotFound)?;
+    let definition = form_of(entry);
+    let mut answers = Answers::new();
+    // Prefilled from the person filling it in (a representative fills in their own
+    // details as the one asking).
+    prefill(
+        &definition,
+        &profile_facts(&state, principal.account.id).await?,
+        &mut answers,
+    );
+    let draft = db
+        .create_draft(&NewDraft {
+            account_id: applicant,
+            created_by: principal.account.id,
+            assisted_by: None,
+            procedure_version_id: version.version_id,
+            agency_id: agency,
+            answers: &serde_json::Value::Object(answers).to_string(),
+            first_step: &definition.steps[0].id,
+            ttl_micros: draft_ttl(&state),
+        })
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/ho-so-nhap/{}/buoc/{}",
+        draft.public_id, definition.steps[0].id
+    ))
+    .into_response())
+}
