@@ -265,7 +265,7 @@ fn answers_are_read_checked_and_normalised() {
             .contains_key("nam_mat"),
         "hidden inside a group too"
     );
-    assert_eq!(clean["anh_chi_em"][1]["nam_mat"], 2020.0);
+    assert_eq!(clean["anh_chi_em"][1]["nam_mat"], 2020);
     let field = &form.steps[0].fields[3];
     assert_eq!(
         display(field, clean.get("noi_cu_tru"), &TwoProvinces),

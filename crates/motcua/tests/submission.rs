@@ -311,6 +311,47 @@ async fn a_citizen_files_a_birth_registration_online() {
             .to_string();
         assert!(page.contains(&code) && page.contains("Đã nộp hồ sơ"));
 
+        // The receipt, and the form as PDF and DOCX with the same text.
+        let receipt = an.get(&format!("/ho-so/{code}/bien-nhan.pdf")).await;
+        assert_eq!(receipt.status(), StatusCode::OK);
+        assert_eq!(receipt.headers()["content-type"], "application/pdf");
+        let receipt = receipt.bytes().await.unwrap();
+        if let Some(words) = common::documents::pdf_words(&receipt) {
+            let text = words.join(" ");
+            assert!(
+                text.contains(&code) && text.contains("GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN"),
+                "{text}"
+            );
+            assert!(text.contains("giay-chung-sinh.pdf"));
+        }
+        let pdf = an
+            .get(&format!("/ho-so/{code}/to-khai.pdf"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let docx = an
+            .get(&format!("/ho-so/{code}/to-khai.docx"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let docx_words = common::documents::docx_words(&docx);
+        let docx_text = docx_words.join(" ");
+        assert!(
+            docx_text.contains("TỜ KHAI ĐĂNG KÝ KHAI SINH"),
+            "{docx_text}"
+        );
+        assert!(docx_text.contains("Nguyễn Minh Khang") && docx_text.contains("20/11/2026"));
+        assert!(docx_text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+        if let Some(pdf_words) = common::documents::pdf_words(&pdf) {
+            assert_eq!(pdf_words, docx_words, "the PDF and the DOCX say the same");
+        }
+        if backend == motcua_store::Backend::Sqlite {
+            common::documents::save_rendering(&receipt, "receipt");
+            common::documents::save_rendering(&pdf, "form-export");
+        }
+
         // Editing a submitted dossier's draft is refused with 409.
         let late = an.post_pairs(&format!("{base}/buoc/cha_me"), &step).await;
         assert_eq!(late.status(), StatusCode::CONFLICT);
@@ -343,6 +384,64 @@ async fn a_citizen_files_a_birth_registration_online() {
             StatusCode::NOT_FOUND
         );
         assert_eq!(other.get(&base).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            other
+                .get(&format!("/ho-so/{code}/to-khai.pdf"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        // The officials of the receiving agency may download the form.
+        let (mut official, _) =
+            common::visitor::minted_session(&app, &db, "tiepnhan@nhatrang.example", true).await;
+        let official_docx = official.get(&format!("/ho-so/{code}/to-khai.docx")).await;
+        assert_eq!(official_docx.status(), StatusCode::OK);
+        assert_eq!(
+            common::documents::docx_words(&official_docx.bytes().await.unwrap()),
+            docx_words
+        );
+
+        // Public tracking: the code and the last four digits, nothing personal.
+        let mut stranger = Visitor::new(&app);
+        let form = stranger
+            .get(&format!("/tra-cuu?ma={code}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let csrf_public = csrf_in(&form);
+        let wrong = stranger
+            .post(
+                "/tra-cuu",
+                &[("_csrf", &csrf_public), ("ma", &code), ("bon_so", "0000")],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+        let found = stranger
+            .post(
+                "/tra-cuu",
+                &[("_csrf", &csrf_public), ("ma", &code), ("bon_so", "3456")],
+            )
+            .await;
+        assert_eq!(found.status(), StatusCode::OK, "{backend:?}");
+        let html = found.text().await.unwrap();
+        assert!(html.contains("Đã nộp, chờ tiếp nhận") && html.contains(&code));
+        assert!(
+            !html.contains("Nguyễn") && !html.contains("056090001234"),
+            "no personal data"
+        );
+        // Guessing is slowed down.
+        let mut last = StatusCode::OK;
+        for _ in 0..8 {
+            last = stranger
+                .post(
+                    "/tra-cuu",
+                    &[("_csrf", &csrf_public), ("ma", &code), ("bon_so", "1111")],
+                )
+                .await
+                .status();
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 
         // The stored answers are normalised.
         let form_data: String = sqlx::query_scalar("SELECT form_data FROM dossier")

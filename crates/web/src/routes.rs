@@ -94,6 +94,11 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/ho-so", SignedIn),
         route("GET", "/ho-so/{code}", SignedIn),
         route("GET", "/ho-so/{code}/da-nop", SignedIn),
+        route("GET", "/ho-so/{code}/bien-nhan.pdf", SignedIn),
+        route("GET", "/ho-so/{code}/to-khai.pdf", SignedIn),
+        route("GET", "/ho-so/{code}/to-khai.docx", SignedIn),
+        route("GET", "/tra-cuu", Public),
+        route("POST", "/tra-cuu", Public),
         route("GET", "/api/v1/openapi.json", Public),
         route("GET", "/api/v1/procedures", Public),
         route("GET", "/api/v1/procedures/suggest", Public),
@@ -289,6 +294,16 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route(
             "/ho-so/{code}/da-nop",
             get(pages::submission::review::confirmation),
+        )
+        .route(
+            "/ho-so/{code}/bien-nhan.pdf",
+            get(pages::exports::receipt_pdf),
+        )
+        .route("/ho-so/{code}/to-khai.pdf", get(pages::exports::form_pdf))
+        .route("/ho-so/{code}/to-khai.docx", get(pages::exports::form_docx))
+        .route(
+            "/tra-cuu",
+            get(pages::tracking::form).post(pages::tracking::lookup),
         )
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/procedures", get(api::procedures::list))

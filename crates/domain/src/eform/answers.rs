@@ -400,7 +400,13 @@ fn normalize_value(field: &Field, value: Option<&Value>, top: &Answers) -> Optio
             Value::String(text.to_string())
         }
         FieldType::Number => {
-            serde_json::Number::from_f64(parse_number(text)?).map(Value::Number)?
+            let n = parse_number(text)?;
+            // Whole numbers (years, counts) stay whole.
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                Value::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map(Value::Number)?
+            }
         }
         FieldType::Money => Value::from(parse_money(text)?),
         FieldType::Date => Value::String(parse_date(text)?.format("%Y-%m-%d").to_string()),

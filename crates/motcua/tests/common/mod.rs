@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses part of the harness.
 
+pub mod documents;
 pub mod oidc_provider;
 pub mod visitor;
 

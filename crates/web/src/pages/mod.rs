@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_tokens;
 pub mod catalog;
 pub mod dossiers;
+pub mod exports;
 pub mod home;
 pub mod officials;
 pub mod procedure_editor;
@@ -12,6 +13,7 @@ pub mod second_factor;
 pub mod security_log;
 pub mod submission;
 pub mod synonyms;
+pub mod tracking;
 pub mod ways_in;
 
 use crate::assets;

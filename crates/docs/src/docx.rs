@@ -1,0 +1,87 @@
+//! DOCX output with the same text as the PDF: Times New Roman (what official forms
+//! use; Word substitutes a close font where it is missing), A4, the same blocks.
+
+use std::io::Cursor;
+
+use docx_rs::{
+    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
+    WidthType,
+};
+
+use crate::{BODY_SIZE, Block, Doc, DocError};
+
+/// Points to the half-points Word uses for sizes.
+fn half_points(points: f32) -> usize {
+    (points * 2.0).round() as usize
+}
+
+fn run(text: &str, bold: bool, size: f32) -> Run {
+    let run = Run::new().add_text(text).size(half_points(size)).fonts(
+        RunFonts::new()
+            .ascii("Times New Roman")
+            .hi_ansi("Times New Roman")
+            .cs("Times New Roman"),
+    );
+    if bold { run.bold() } else { run }
+}
+
+/// The document as DOCX bytes.
+pub fn to_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
+    // A4 in twentieths of a point, margins as the PDF's.
+    let mut docx = Docx::new().page_size(11906, 16838).page_margin(
+        PageMargin::new()
+            .top(1000)
+            .bottom(1120)
+            .left(1400)
+            .right(1000),
+    );
+    for block in &doc.blocks {
+        docx = match block {
+            Block::Center { text, bold, size } => docx.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, *bold, *size))
+                    .align(AlignmentType::Center),
+            ),
+            Block::Text { text, bold } => {
+                docx.add_paragraph(Paragraph::new().add_run(run(text, *bold, BODY_SIZE)))
+            }
+            Block::Field { label, value } => docx.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&format!("{label}:"), true, BODY_SIZE))
+                    .add_run(run(&format!(" {value}"), false, BODY_SIZE)),
+            ),
+            Block::Right { lines } => {
+                // A two-column borderless table: nothing on the left, the lines centred
+                // on the right.
+                let mut right = TableCell::new().width(4600, WidthType::Dxa);
+                for (text, bold) in lines {
+                    right = right.add_paragraph(
+                        Paragraph::new()
+                            .add_run(run(text, *bold, BODY_SIZE))
+                            .align(AlignmentType::Center),
+                    );
+                }
+                let left = TableCell::new()
+                    .width(4600, WidthType::Dxa)
+                    .add_paragraph(Paragraph::new());
+                docx.add_table(
+                    Table::new(vec![TableRow::new(vec![left, right])])
+                        .set_grid(vec![4600, 4600])
+                        .clear_all_border(),
+                )
+            }
+            Block::Space(points) => docx.add_paragraph(
+                Paragraph::new().add_run(Run::new().add_text("").size(half_points(points / 2.0))),
+            ),
+            Block::Qr { caption, .. } => {
+                // Word shows the caption; the code itself is for the PDF and the screen.
+                docx.add_paragraph(Paragraph::new().add_run(run(caption, false, 10.5)))
+            }
+        };
+    }
+    let mut bytes = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut bytes)
+        .map_err(|e| DocError::Docx(e.to_string()))?;
+    Ok(bytes.into_inner())
+}

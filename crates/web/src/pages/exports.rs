@@ -1,0 +1,360 @@
+//! Documents of a dossier: the receipt (PDF, with a QR code to the tracking page) and
+//! the filled e-form laid out as an official form (PDF and DOCX with the same text),
+//! for the applicant and for the officials handling the dossier.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use motcua_docs::{Block, Doc, national_heading, to_docx, to_pdf};
+use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
+use motcua_domain::deadline::ProcessingTime;
+use motcua_domain::dossier::DossierState;
+use motcua_domain::eform::{Answers, FormDefinition, Places};
+use motcua_store::dossiers::Dossier;
+
+use super::submission::form_of;
+use super::submission::review::answer_rows;
+use super::ways_in::email::base_url;
+use crate::auth::CurrentSession;
+use crate::auth::policy::may_see_dossier;
+use crate::{AppError, AppState};
+
+/// "Nha Trang, ngày 05 tháng 09 năm 2026".
+fn place_and_date(place: &str, micros: i64) -> String {
+    let day = motcua_store::time::from_micros(micros).with_timezone(&motcua_domain::VIETNAM_TIME);
+    format!(
+        "{place}, ngày {:02} tháng {:02} năm {}",
+        day.day(),
+        day.month(),
+        day.year()
+    )
+}
+
+/// The place line of a form: the commune of the agency's unit, shortened
+/// ("Phường Nha Trang" → "Nha Trang").
+fn place_of(agency_name: &str) -> String {
+    for prefix in [
+        "Ủy ban nhân dân phường ",
+        "Ủy ban nhân dân xã ",
+        "Ủy ban nhân dân tỉnh ",
+        "Ủy ban nhân dân thành phố ",
+    ] {
+        if let Some(rest) = agency_name.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    agency_name
+        .rsplit(" tỉnh ")
+        .next()
+        .unwrap_or(agency_name)
+        .to_string()
+}
+
+/// The filled form as a document.
+pub fn form_document(
+    form: &FormDefinition,
+    answers: &Answers,
+    places: &dyn Places,
+    agency: &str,
+    signer: &str,
+    signed_at: i64,
+) -> Doc {
+    let mut blocks = national_heading();
+    blocks.push(Block::Center {
+        text: form.title.clone(),
+        bold: true,
+        size: 14.0,
+    });
+    if let Some(template) = &form.template {
+        blocks.push(Block::Center {
+            text: format!("({template})"),
+            bold: false,
+            size: 10.5,
+        });
+    }
+    blocks.push(Block::Space(8.0));
+    blocks.push(Block::Text {
+        text: format!("Kính gửi: {agency}"),
+        bold: false,
+    });
+    blocks.push(Block::Space(4.0));
+    for step in &form.steps {
+        blocks.push(Block::Text {
+            text: step.title.to_uppercase(),
+            bold: true,
+        });
+        for (label, value) in answer_rows(&step.fields, answers, places) {
+            blocks.push(Block::Field {
+                label,
+                value: if value.is_empty() {
+                    "…".into()
+                } else {
+                    value
+                },
+            });
+        }
+        blocks.push(Block::Space(4.0));
+    }
+    blocks.push(Block::Text {
+        text: "Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật về lời cam đoan của mình.".into(),
+        bold: false,
+    });
+    blocks.push(Block::Space(8.0));
+    blocks.push(Block::Right {
+        lines: vec![
+            (place_and_date(&place_of(agency), signed_at), false),
+            ("NGƯỜI YÊU CẦU".into(), true),
+            ("(Ký, ghi rõ họ, chữ đệm, tên)".into(), false),
+            (String::new(), false),
+            (String::new(), false),
+            (signer.to_string(), true),
+        ],
+    });
+    Doc {
+        title: form.title.clone(),
+        blocks,
+    }
+}
+
+/// A dossier with what its documents need, if the principal may see it.
+struct Loaded {
+    dossier: Dossier,
+    entry: ProcedureEntry,
+    agency_name: String,
+    agency_code: String,
+    applicant: String,
+    submitted_at: i64,
+}
+
+async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<Loaded, AppError> {
+    let principal = current.signed_in()?;
+    let db = &state.store().db;
+    let dossier = db.dossier_by_code(code).await?.ok_or(AppError::NotFound)?;
+    if !may_see_dossier(db, principal, &dossier).await? {
+        return Err(AppError::NotFound);
+    }
+    let (_, data) = db
+        .procedure_version_by_id(dossier.procedure_version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry: ProcedureEntry =
+        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let agency = db
+        .agency(dossier.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let applicant = match dossier.applicant_id {
+        Some(id) => db
+            .account(id)
+            .await?
+            .map(|a| a.full_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let submitted_at = db
+        .dossier_submitted_at(dossier.id)
+        .await?
+        .unwrap_or_else(motcua_store::time::now_micros);
+    Ok(Loaded {
+        dossier,
+        entry,
+        agency_name: agency.name,
+        agency_code: agency.code,
+        applicant,
+        submitted_at,
+    })
+}
+
+fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+async fn filled_form(state: &AppState, loaded: &Loaded) -> Result<Doc, AppError> {
+    let form = form_of(&loaded.entry);
+    let answers: Answers = serde_json::from_str(&loaded.dossier.form_data).unwrap_or_default();
+    let places = state.places().await?;
+    // The one who asks signs: the form's own name field, else the applicant account.
+    let signer = ["ho_ten"]
+        .iter()
+        .find_map(|k| answers.get(*k).and_then(|v| v.as_str()).map(str::to_string))
+        .unwrap_or_else(|| loaded.applicant.clone());
+    Ok(form_document(
+        &form,
+        &answers,
+        places.as_ref(),
+        &loaded.agency_name,
+        &signer,
+        loaded.submitted_at,
+    ))
+}
+
+/// `GET /ho-so/{code}/to-khai.pdf`.
+pub async fn form_pdf(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load(&state, &current, &code).await?;
+    let doc = filled_form(&state, &loaded).await?;
+    let bytes = tokio::task::spawn_blocking(move || to_pdf(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(file(
+        bytes,
+        "application/pdf",
+        &format!("to-khai-{code}.pdf"),
+    ))
+}
+
+/// `GET /ho-so/{code}/to-khai.docx`.
+pub async fn form_docx(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load(&state, &current, &code).await?;
+    let doc = filled_form(&state, &loaded).await?;
+    let bytes = to_docx(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("to-khai-{code}.docx"),
+    ))
+}
+
+/// `GET /ho-so/{code}/bien-nhan.pdf`: the receipt of an online submission.
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load(&state, &current, &code).await?;
+    let db = &state.store().db;
+    let expected = match loaded
+        .entry
+        .channels
+        .iter()
+        .find(|c| c.channel == SubmissionChannel::Online)
+        .and_then(|c| c.processing_time)
+    {
+        Some(allowance) => db
+            .working_calendar(Some(&loaded.agency_code))
+            .await?
+            .due(
+                motcua_store::time::from_micros(loaded.submitted_at)
+                    .with_timezone(&motcua_domain::VIETNAM_TIME)
+                    .fixed_offset(),
+                ProcessingTime {
+                    allowance,
+                    same_day_cutoff: loaded.entry.same_day_cutoff,
+                },
+            )
+            .ok()
+            .map(|due| due.format("%d/%m/%Y").to_string()),
+        None => None,
+    };
+    let documents: Vec<String> = db
+        .dossier_attachments(loaded.dossier.id)
+        .await?
+        .into_iter()
+        .map(|(slot, d)| {
+            let name = loaded
+                .entry
+                .documents
+                .get(slot as usize)
+                .map(|doc| doc.name.chars().take(90).collect::<String>())
+                .unwrap_or_default();
+            format!("{name} ({})", d.file_name)
+        })
+        .collect();
+    let state_label = loaded
+        .dossier
+        .state
+        .parse::<DossierState>()
+        .map(|s| s.label().to_string())
+        .unwrap_or_default();
+    let tracking = format!(
+        "{}/tra-cuu?ma={}",
+        base_url(&state, &headers),
+        loaded.dossier.code
+    );
+    let mut blocks = national_heading();
+    blocks.push(Block::Center {
+        text: "GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN".into(),
+        bold: true,
+        size: 14.0,
+    });
+    blocks.push(Block::Space(8.0));
+    for (label, value) in [
+        ("Mã hồ sơ", loaded.dossier.code.clone()),
+        ("Thủ tục", loaded.entry.name.clone()),
+        ("Người nộp", loaded.applicant.clone()),
+        ("Cơ quan tiếp nhận", loaded.agency_name.clone()),
+        (
+            "Thời điểm nộp",
+            crate::pages::local_time(loaded.submitted_at, "%H:%M ngày %d/%m/%Y"),
+        ),
+        ("Trạng thái", state_label),
+    ] {
+        blocks.push(Block::Field {
+            label: label.into(),
+            value,
+        });
+    }
+    if let Some(expected) = expected {
+        blocks.push(Block::Field {
+            label: "Ngày hẹn trả kết quả (nếu hồ sơ được tiếp nhận ngay khi nộp)".into(),
+            value: expected,
+        });
+    }
+    if !documents.is_empty() {
+        blocks.push(Block::Text {
+            text: "Giấy tờ đã nộp:".into(),
+            bold: true,
+        });
+        for (i, document) in documents.iter().enumerate() {
+            blocks.push(Block::Text {
+                text: format!("{}. {document}", i + 1),
+                bold: false,
+            });
+        }
+    }
+    blocks.push(Block::Space(6.0));
+    blocks.push(Block::Text {
+        text: "Thời hạn giải quyết được tính từ khi cơ quan tiếp nhận hồ sơ. Cơ quan sẽ thông báo nếu hồ sơ cần bổ sung.".into(),
+        bold: false,
+    });
+    blocks.push(Block::Space(6.0));
+    blocks.push(Block::Qr {
+        data: tracking.clone(),
+        caption: format!(
+            "Quét mã để tra cứu tình trạng hồ sơ, hoặc mở {tracking} và nhập 4 số cuối số điện thoại hoặc số định danh của người nộp."
+        ),
+    });
+    let doc = Doc {
+        title: format!("Giấy xác nhận nộp hồ sơ {}", loaded.dossier.code),
+        blocks,
+    };
+    let bytes = tokio::task::spawn_blocking(move || to_pdf(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(file(
+        bytes,
+        "application/pdf",
+        &format!("bien-nhan-{code}.pdf"),
+    ))
+}
