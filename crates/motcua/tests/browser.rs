@@ -491,3 +491,242 @@ async fn account_pages_on_a_360px_phone() {
     save_screenshot(client, "api-tokens-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// Sets a field by id as a person would, and tells the page (change event).
+async fn set_value(client: &Client, id: &str, value: &str) {
+    client
+        .execute(
+            "const el = document.getElementById(arguments[0]); el.value = arguments[1]; \
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("set {id}: {e}"));
+}
+
+/// Clicks the choice `value` of the radio group or checkbox `name`.
+async fn choose(client: &Client, name: &str, value: &str) {
+    client
+        .find(fantoccini::Locator::Css(&format!(
+            "input[name='{name}'][value='{value}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("choice {name}={value}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks the button and waits until the page's path satisfies `arrived`.
+async fn click_and_wait(client: &Client, css: &str, arrived: impl Fn(&str) -> bool) -> String {
+    client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    let path = poll(client, "return location.pathname;", |v| {
+        v.as_str().is_some_and(&arrived)
+    })
+    .await;
+    path.as_str().unwrap_or_default().to_string()
+}
+
+/// The whole journey at 360 × 740: search without diacritics, the procedure, the
+/// e-form with an address (communes loaded for the chosen province), an attachment,
+/// the review, submission, the confirmation with its receipt PDF, and "My dossiers"
+/// counting the dossier as submitted. No page is wider than the screen.
+#[tokio::test]
+async fn filing_a_birth_registration_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let db = app.db.connect().await;
+    let nha_trang = db
+        .agency_by_code("000.01.66.H34")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let client = &browser.client;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth;";
+    let check_fits = |name: &'static str| async move {
+        assert_eq!(
+            client.execute(fits, vec![]).await.unwrap(),
+            true,
+            "{name} is wider than the screen"
+        );
+    };
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    fill_sign_in(client, "056090001234").await;
+    click_and_wait(client, "form.form button", |p| p == "/tai-khoan").await;
+
+    client
+        .goto(&app.url("/thu-tuc?q=dang+ky+khai+sinh"))
+        .await
+        .unwrap();
+    click_and_wait(client, "a[href='/thu-tuc/1.001193']", |p| {
+        p == "/thu-tuc/1.001193"
+    })
+    .await;
+    click_and_wait(client, "a[href='/thu-tuc/1.001193/nop-truc-tuyen']", |p| {
+        p.ends_with("/nop-truc-tuyen")
+    })
+    .await;
+    set_value(client, "co_quan", &nha_trang.to_string()).await;
+    let step = click_and_wait(client, "form.form button.primary", |p| {
+        p.ends_with("/buoc/nguoi_yeu_cau")
+    })
+    .await;
+    let base = step.trim_end_matches("/buoc/nguoi_yeu_cau").to_string();
+
+    // The address: choosing the province loads its communes.
+    set_value(client, "noi_cu_tru.province", "56").await;
+    let loaded = poll(
+        client,
+        "return document.querySelector(\"#noi_cu_tru\\\\.commune option[value='22366']\") !== null;",
+        |v| v == &serde_json::Value::Bool(true),
+    )
+    .await;
+    assert_eq!(loaded, true, "the communes of Khánh Hòa are offered");
+    set_value(client, "noi_cu_tru.commune", "22366").await;
+    set_value(client, "noi_cu_tru.street", "12 Trần Phú").await;
+    choose(client, "quan_he", "Cha").await;
+    check_fits("step 1").await;
+    save_screenshot(client, "eform-step-360x740.png").await;
+    click_and_wait(client, "button[value='next']", |p| p.ends_with("/buoc/tre")).await;
+
+    for (id, value) in [
+        ("tre_ho_ten", "Nguyễn Minh Khang"),
+        ("tre_ngay_sinh", "2026-11-20"),
+        ("tre_noi_sinh", "Bệnh viện Đa khoa tỉnh Khánh Hòa"),
+        ("tre_noi_sinh_dia_gioi.street", "19 Yersin"),
+        ("tre_dan_toc", "Kinh"),
+        ("tre_quoc_tich", "Việt Nam"),
+    ] {
+        set_value(client, id, value).await;
+    }
+    set_value(client, "tre_noi_sinh_dia_gioi.province", "56").await;
+    poll(
+        client,
+        "return document.querySelector(\"#tre_noi_sinh_dia_gioi\\\\.commune option[value='22366']\") !== null;",
+        |v| v == &serde_json::Value::Bool(true),
+    )
+    .await;
+    set_value(client, "tre_noi_sinh_dia_gioi.commune", "22366").await;
+    choose(client, "tre_gioi_tinh", "Nam").await;
+    choose(
+        client,
+        "hoan_canh",
+        "Sinh tại cơ sở y tế, có giấy chứng sinh",
+    )
+    .await;
+    click_and_wait(client, "button[value='next']", |p| {
+        p.ends_with("/buoc/cha_me")
+    })
+    .await;
+
+    for (id, value) in [
+        ("me_ho_ten", "Trần Thị Mai"),
+        ("me_nam_sinh", "1995"),
+        ("me_dan_toc", "Kinh"),
+    ] {
+        set_value(client, id, value).await;
+    }
+    // Ticking the box shows the father's fields at once.
+    choose(client, "co_thong_tin_cha", "1").await;
+    let shown = poll(
+        client,
+        "return !document.getElementById('f-cha_ho_ten').hidden;",
+        |v| v == &serde_json::Value::Bool(true),
+    )
+    .await;
+    assert_eq!(shown, true);
+    set_value(client, "cha_ho_ten", "Nguyễn Văn An").await;
+    set_value(client, "cha_nam_sinh", "1990").await;
+    set_value(client, "cha_dan_toc", "Kinh").await;
+    click_and_wait(client, "button[value='next']", |p| p.ends_with("/giay-to")).await;
+
+    // Attach the birth certificate (a PDF scan).
+    let scan = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(
+        scan.path(),
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )
+    .unwrap();
+    let slot = client
+        .execute(
+            "const h = Array.from(document.querySelectorAll('.slot h2')).find(h => h.textContent.startsWith('Giấy chứng sinh')); \
+             return h.parentElement.id.replace('giay-to-', '');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let slot = slot.as_str().unwrap().to_string();
+    client
+        .find(fantoccini::Locator::Id(&format!("tep-{slot}")))
+        .await
+        .unwrap()
+        .send_keys(&scan.path().display().to_string())
+        .await
+        .unwrap();
+    check_fits("documents").await;
+    client
+        .find(fantoccini::Locator::Css(&format!(
+            "#giay-to-{slot} form.upload button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let attached = poll(
+        client,
+        &format!(
+            "const s = document.getElementById('giay-to-{slot}'); return s ? s.textContent : '';"
+        ),
+        |v| v.as_str().is_some_and(|t| t.contains(".pdf")),
+    )
+    .await;
+    assert!(attached.as_str().unwrap().contains(".pdf"), "{attached}");
+    save_screenshot(client, "documents-360x740.png").await;
+
+    client
+        .goto(&app.url(&format!("{base}/kiem-tra")))
+        .await
+        .unwrap();
+    check_fits("review").await;
+    save_screenshot(client, "review-360x740.png").await;
+    let confirmation =
+        click_and_wait(client, "button[data-once]", |p| p.ends_with("/da-nop")).await;
+    assert!(
+        confirmation.starts_with("/ho-so/000.01.66.H34-"),
+        "{confirmation}"
+    );
+    check_fits("confirmation").await;
+    save_screenshot(client, "submitted-360x740.png").await;
+    let receipt = client
+        .execute(
+            "const a = document.querySelector(\"a[href$='bien-nhan.pdf']\"); \
+             return fetch(a.href).then(r => r.headers.get('content-type') + ' ' + r.status);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt, "application/pdf 200");
+
+    client.goto(&app.url("/ho-so")).await.unwrap();
+    let submitted = client
+        .execute(
+            "return document.querySelector(\"[data-state='submitted'] .count\").textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(submitted, "1");
+    check_fits("my dossiers").await;
+    save_screenshot(client, "my-dossiers-360x740.png").await;
+    browser.client.clone().close().await.unwrap();
+}
