@@ -527,3 +527,496 @@ async fn a_draft_resumes_on_another_device_and_groups_grow() {
         assert!(page.contains("value=\"Cam Ranh\""), "seen on the phone too");
     }
 }
+
+/// Files a birth registration for An through the forms; returns its code.
+async fn file_one(app: &TestApp, an: &mut Visitor) -> String {
+    let db = app.db.connect().await;
+    let start = an
+        .get(&format!("/thu-tuc/{BIRTH}/nop-truc-tuyen"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut fields = form_fields(&start, &format!("/thu-tuc/{BIRTH}/nop-truc-tuyen"));
+    let nha_trang = db
+        .agency_by_code("000.01.66.H34")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    set_field(&mut fields, "co_quan", &nha_trang.to_string());
+    let started = an
+        .post_pairs(&format!("/thu-tuc/{BIRTH}/nop-truc-tuyen"), &fields)
+        .await;
+    let base = location(&started)
+        .trim_end_matches("/buoc/nguoi_yeu_cau")
+        .to_string();
+    let steps: [(&str, &[(&str, &str)]); 3] = [
+        (
+            "nguoi_yeu_cau",
+            &[
+                ("noi_cu_tru.province", "56"),
+                ("noi_cu_tru.commune", "22366"),
+                ("noi_cu_tru.street", "12 Trần Phú"),
+                ("quan_he", "Cha"),
+            ],
+        ),
+        (
+            "tre",
+            &[
+                ("tre_ho_ten", "Nguyễn Minh Khangg"),
+                ("tre_gioi_tinh", "Nam"),
+                ("tre_ngay_sinh", "2026-11-20"),
+                ("tre_noi_sinh", "Bệnh viện Đa khoa tỉnh Khánh Hòa"),
+                ("tre_noi_sinh_dia_gioi.province", "56"),
+                ("tre_noi_sinh_dia_gioi.commune", "22366"),
+                ("tre_noi_sinh_dia_gioi.street", "19 Yersin"),
+                ("tre_dan_toc", "Kinh"),
+                ("tre_quoc_tich", "Việt Nam"),
+                ("hoan_canh", "Sinh tại cơ sở y tế, có giấy chứng sinh"),
+            ],
+        ),
+        (
+            "cha_me",
+            &[
+                ("me_ho_ten", "Trần Thị Mai"),
+                ("me_nam_sinh", "1995"),
+                ("me_dan_toc", "Kinh"),
+            ],
+        ),
+    ];
+    for (step, values) in steps {
+        let path = format!("{base}/buoc/{step}");
+        let page = an.get(&path).await.text().await.unwrap();
+        let mut fields = form_fields(&page, &path);
+        for (name, value) in values {
+            set_field(&mut fields, name, value);
+        }
+        let next = an.post_pairs(&path, &fields).await;
+        assert_eq!(next.status(), StatusCode::SEE_OTHER, "{step}");
+    }
+    let page = an
+        .get(&format!("{base}/giay-to"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    let slot = slot_of(&page, "Giấy chứng sinh");
+    let uploaded = upload(
+        an,
+        &format!("{base}/giay-to"),
+        &csrf,
+        slot,
+        "mo.pdf",
+        a_pdf(),
+    )
+    .await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let submitted = an.post(&format!("{base}/nop"), &[("_csrf", &csrf)]).await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    location(&submitted)
+        .trim_start_matches("/ho-so/")
+        .trim_end_matches("/da-nop")
+        .to_string()
+}
+
+/// What the reception desk will do in the back office, done here through the store:
+/// a supplementation request naming a document and a field to correct.
+async fn request_supplement(db: &motcua_store::Db, code: &str) {
+    let dossier = db.dossier_by_code(code).await.unwrap().unwrap();
+    db.append_dossier_event(
+        dossier.id,
+        dossier.version,
+        &motcua_store::dossiers::EventInput {
+            actor_id: None,
+            action: "request_supplement",
+            to_state: "awaiting_supplementation",
+            note: "Ảnh giấy chứng sinh bị mờ; tên của trẻ gõ sai.",
+            data: r#"{"missing_items":["Giấy chứng sinh, chụp rõ nét"],"fields":["tre_ho_ten"]}"#,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_applicant_answers_a_supplementation_request_withdraws_and_rates() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let mut an = Visitor::new(&app);
+        an.sign_in(CITIZEN, PASSWORD).await;
+        let code = file_one(&app, &mut an).await;
+        request_supplement(&db, &code).await;
+
+        let mine = an.get("/ho-so").await.text().await.unwrap();
+        let needs = &mine[mine.find("Cần bạn xử lý").expect("an action on top")..];
+        assert!(needs.contains(&code), "{backend:?}");
+        let page = an
+            .get(&format!("/ho-so/{code}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&format!("/ho-so/{code}/bo-sung")));
+        let form = an
+            .get(&format!("/ho-so/{code}/bo-sung"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            form.contains("Giấy chứng sinh, chụp rõ nét") && form.contains("tên của trẻ gõ sai")
+        );
+        assert!(
+            form.contains("value=\"Nguyễn Minh Khangg\""),
+            "the marked field, as it was"
+        );
+        assert!(
+            !form.contains("name=\"me_ho_ten\""),
+            "only the marked fields"
+        );
+        let csrf = csrf_in(&form);
+        let uploaded = upload(
+            &an,
+            &format!("/ho-so/{code}/bo-sung/tep"),
+            &csrf,
+            3,
+            "ro-net.pdf",
+            a_pdf(),
+        )
+        .await;
+        assert_eq!(uploaded.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let mut fields = form_fields(&form, &format!("/ho-so/{code}/bo-sung"));
+        set_field(&mut fields, "tre_ho_ten", "");
+        let refused = an
+            .post_pairs(&format!("/ho-so/{code}/bo-sung"), &fields)
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        set_field(&mut fields, "tre_ho_ten", "Nguyễn Minh Khang");
+        let sent = an
+            .post_pairs(&format!("/ho-so/{code}/bo-sung"), &fields)
+            .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(dossier.state, "submitted", "back to the desk");
+        let answers: serde_json::Value = serde_json::from_str(&dossier.form_data).unwrap();
+        assert_eq!(answers["tre_ho_ten"], "Nguyễn Minh Khang");
+        assert_eq!(answers["me_ho_ten"], "Trần Thị Mai", "other answers kept");
+        let events = db.dossier_events(dossier.id).await.unwrap();
+        assert_eq!(events.last().unwrap().action, "supplement");
+        assert!(events.last().unwrap().data.contains("tre_ho_ten"));
+        let files: Vec<String> = db
+            .dossier_attachments(dossier.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, d)| d.file_name)
+            .collect();
+        assert!(files.contains(&"ro-net.pdf".to_string()), "{files:?}");
+        // Supplementing again, when nothing is asked, is refused.
+        let again = an
+            .post_pairs(&format!("/ho-so/{code}/bo-sung"), &fields)
+            .await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+
+        // Withdrawing needs the confirmation, then works before receipt.
+        let page = an
+            .get(&format!("/ho-so/{code}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let mut fields = form_fields(&page, &format!("/ho-so/{code}/rut"));
+        fields.retain(|(k, _)| k != "dong_y");
+        assert_eq!(
+            an.post_pairs(&format!("/ho-so/{code}/rut"), &fields)
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        fields.push(("dong_y".into(), "1".into()));
+        let withdrawn = an.post_pairs(&format!("/ho-so/{code}/rut"), &fields).await;
+        assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+        let mine = an.get("/ho-so").await.text().await.unwrap();
+        assert!(mine.contains("data-state=\"withdrawn\"><span class=\"count\">1</span>"));
+
+        // A second dossier gets its result (through the store here) and is rated once.
+        let second = file_one(&app, &mut an).await;
+        let dossier = db.dossier_by_code(&second).await.unwrap().unwrap();
+        db.append_dossier_event(
+            dossier.id,
+            dossier.version,
+            &motcua_store::dossiers::EventInput {
+                actor_id: None,
+                action: "return_result",
+                to_state: "returned",
+                note: "",
+                data: "{}",
+            },
+        )
+        .await
+        .unwrap();
+        let page = an
+            .get(&format!("/ho-so/{second}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Đánh giá việc giải quyết"));
+        let csrf = csrf_in(&page);
+        let bad = an
+            .post(
+                &format!("/ho-so/{second}/danh-gia"),
+                &[("_csrf", &csrf), ("diem", "9")],
+            )
+            .await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let rated = an
+            .post(
+                &format!("/ho-so/{second}/danh-gia"),
+                &[
+                    ("_csrf", &csrf),
+                    ("diem", "5"),
+                    ("nhan_xet", "Nhanh, không phải đi lại"),
+                ],
+            )
+            .await;
+        assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            db.dossier_rating(dossier.id).await.unwrap(),
+            Some((5, "Nhanh, không phải đi lại".into()))
+        );
+        let twice = an
+            .post(
+                &format!("/ho-so/{second}/danh-gia"),
+                &[("_csrf", &csrf), ("diem", "1")],
+            )
+            .await;
+        assert_eq!(twice.status(), StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
+async fn a_volunteer_files_for_a_person_who_takes_over_later() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut volunteer, csrf) =
+            common::visitor::minted_session(&app, &db, "tinhnguyen@nhatrang.example", true).await;
+        let page = volunteer
+            .get("/quan-tri/nop-ho-tro")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("1.004873"));
+        let unchecked = volunteer
+            .post(
+                "/quan-tri/nop-ho-tro",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_can_cuoc", CITIZEN),
+                    ("thu_tuc", "1.004873"),
+                ],
+            )
+            .await;
+        assert_eq!(unchecked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let unknown = volunteer
+            .post(
+                "/quan-tri/nop-ho-tro",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_can_cuoc", "056099007777"),
+                    ("thu_tuc", "1.004873"),
+                    ("da_kiem_tra", "1"),
+                ],
+            )
+            .await;
+        assert!(
+            unknown
+                .text()
+                .await
+                .unwrap()
+                .contains("/quan-tri/mo-tai-khoan")
+        );
+        let started = volunteer
+            .post(
+                "/quan-tri/nop-ho-tro",
+                &[
+                    ("_csrf", &csrf),
+                    ("so_can_cuoc", CITIZEN),
+                    ("thu_tuc", "1.004873"),
+                    ("da_kiem_tra", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let first = location(&started);
+        let base = first.trim_end_matches("/buoc/nguoi_yeu_cau").to_string();
+        // Prefilled with the person's details, not the volunteer's.
+        let page = volunteer.get(&first).await.text().await.unwrap();
+        assert!(page.contains("value=\"Nguyễn Văn An\""), "{page}");
+        let mut fields = form_fields(&page, &first);
+        for (name, value) in [
+            ("noi_cu_tru.province", "56"),
+            ("noi_cu_tru.commune", "22366"),
+            ("noi_cu_tru.street", "12 Trần Phú"),
+            ("quan_he", "Bản thân"),
+        ] {
+            set_field(&mut fields, name, value);
+        }
+        assert_eq!(
+            volunteer.post_pairs(&first, &fields).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let second = format!("{base}/buoc/nguoi_duoc_xac_nhan");
+        let page = volunteer.get(&second).await.text().await.unwrap();
+        let mut fields = form_fields(&page, &second);
+        for (name, value) in [
+            ("xn_ngay_sinh", "1990-03-04"),
+            ("xn_gioi_tinh", "Nam"),
+            ("tinh_trang", "Chưa đăng ký kết hôn với ai"),
+            ("muc_dich", "Để vay vốn ngân hàng"),
+            ("so_ban", "1"),
+        ] {
+            set_field(&mut fields, name, value);
+        }
+        assert_eq!(
+            volunteer.post_pairs(&second, &fields).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let submitted = volunteer
+            .post(&format!("{base}/nop"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(submitted.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let confirmation = location(&submitted);
+        // The helper can print the receipt for the person.
+        assert_eq!(volunteer.get(&confirmation).await.status(), StatusCode::OK);
+        let code = confirmation
+            .trim_start_matches("/ho-so/")
+            .trim_end_matches("/da-nop")
+            .to_string();
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(dossier.channel, "assisted");
+        let volunteer_id = db
+            .account_by_email("tinhnguyen@nhatrang.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let (assisted_by,): (Option<i64>,) =
+            sqlx::query_as("SELECT assisted_by FROM dossier WHERE id = $1")
+                .bind(dossier.id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            assisted_by,
+            Some(volunteer_id),
+            "the dossier records who assisted"
+        );
+        // The person sees it from their own account.
+        let mut an = Visitor::new(&app);
+        an.sign_in(CITIZEN, PASSWORD).await;
+        let page = an
+            .get(&format!("/ho-so/{code}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Trực tuyến có hỗ trợ"), "{page}");
+    }
+}
+
+/// Every citizen page (every GET route of the table open to visitors or signed-in
+/// people, except the API, files and probes) weighs at most 50 KB over the wire: the
+/// compressed HTML plus the stylesheet and script it loads.
+#[tokio::test]
+async fn every_citizen_page_weighs_at_most_50_kb() {
+    use motcua_web::auth::Access;
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let mut an = Visitor::new(&app);
+    an.sign_in(CITIZEN, PASSWORD).await;
+    let code = file_one(&app, &mut an).await;
+    let start = an
+        .get("/thu-tuc/3.000333/nop-truc-tuyen")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let fields = form_fields(&start, "/thu-tuc/3.000333/nop-truc-tuyen");
+    let draft = location(
+        &an.post_pairs("/thu-tuc/3.000333/nop-truc-tuyen", &fields)
+            .await,
+    );
+    let draft_id = draft.split('/').nth(2).unwrap().to_string();
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = format!("motcua_sid={}", an.cookie.clone().unwrap());
+    let fetch = |path: String| {
+        raw.get(app.url(&path))
+            .header("accept-encoding", "gzip, br")
+            .header(reqwest::header::COOKIE, cookie.clone())
+            .send()
+    };
+    let mut weights = Vec::new();
+    for route in motcua_web::route_table() {
+        let citizen = matches!(route.access, Access::Public | Access::SignedIn);
+        let skipped = route.path.starts_with("/api/")
+            || route.path.starts_with("/static/")
+            || route.path.ends_with("z")
+            || route.path.ends_with(".pdf")
+            || route.path.ends_with(".docx")
+            || route.path == "/dang-nhap/dinh-danh-dien-tu/ket-qua";
+        if route.method != "GET" || !citizen || skipped {
+            continue;
+        }
+        let path = if route.path.starts_with("/ho-so-nhap/") {
+            route
+                .path
+                .replace("{id}", &draft_id)
+                .replace("{step}", "qua_trinh")
+        } else {
+            route
+                .path
+                .replace("/thu-tuc/{code}", "/thu-tuc/3.000333")
+                .replace("{code}", &code)
+                .replace("{id}", "1")
+        };
+        let response = fetch(path.clone()).await.unwrap();
+        let status = response.status();
+        if status.is_redirection() {
+            continue;
+        }
+        let html = response.bytes().await.unwrap();
+        let mut total = html.len();
+        let text = String::from_utf8_lossy(&html).to_string();
+        // Compressed pages are binary: read the asset links from an uncompressed copy.
+        let plain = an.get(&path).await.text().await.unwrap_or(text);
+        for marker in ["rel=\"stylesheet\" href=\"", "<script src=\""] {
+            if let Some(asset) = plain.split(marker).nth(1).and_then(|r| r.split('"').next()) {
+                total += fetch(asset.to_string())
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap()
+                    .len();
+            }
+        }
+        weights.push((total, path, status));
+    }
+    weights.sort();
+    for (total, path, status) in &weights {
+        println!("{total:>6} B  {status}  {path}");
+    }
+    assert!(weights.len() >= 20, "{} pages weighed", weights.len());
+    let (heaviest, path, _) = weights.last().unwrap();
+    assert!(*heaviest <= 50 * 1024, "{path} weighs {heaviest} B");
+}

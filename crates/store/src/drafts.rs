@@ -380,6 +380,119 @@ impl Db {
         Ok(query.fetch_all(self.pool()).await?)
     }
 
+    /// Moves a dossier on with its answers replaced (a supplement that corrects
+    /// answers), in one transaction; a conflict if it changed since `expected_version`.
+    pub async fn supplement_dossier(
+        &self,
+        dossier_id: i64,
+        expected_version: i64,
+        form_data: &str,
+        event: &EventInput<'_>,
+    ) -> StoreResult<(Dossier, crate::dossiers::DossierEvent)> {
+        let now = time::now_micros();
+        let mut tx = self.begin_write().await?;
+        let from: Option<String> = sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
+            .bind(dossier_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(from) = from else {
+            tx.rollback().await?;
+            return Err(StoreError::NotFound { what: "dossier" });
+        };
+        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+            "UPDATE dossier SET state = $1, form_data = $2, version = version + 1, updated_at = $3 \
+             WHERE id = $4 AND version = $5 RETURNING {DOSSIER_COLUMNS}"
+        )))
+        .bind(event.to_state)
+        .bind(form_data)
+        .bind(now)
+        .bind(dossier_id)
+        .bind(expected_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(dossier) = dossier else {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict(
+                "the dossier was changed by someone else".into(),
+            ));
+        };
+        let event = insert_event(&mut tx, dossier_id, Some(&from), event, now).await?;
+        sqlx::query("UPDATE dossier_attachment SET added_by = 'supplementation' WHERE dossier_id = $1 AND added_by = 'pending'")
+            .bind(dossier_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((dossier, event))
+    }
+
+    /// Adds a document to a dossier awaiting supplementation; it counts once the
+    /// supplement is sent (until then it is `pending`).
+    pub async fn add_pending_attachment(
+        &self,
+        dossier_id: i64,
+        slot: i64,
+        document_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO dossier_attachment (dossier_id, slot, document_id, added_by, added_at) \
+             VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (dossier_id, slot, document_id) DO NOTHING",
+        )
+        .bind(dossier_id)
+        .bind(slot)
+        .bind(document_id)
+        .bind(time::now_micros())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records the applicant's rating (once: a second one is a conflict).
+    pub async fn rate_dossier(
+        &self,
+        dossier_id: i64,
+        account_id: i64,
+        score: i64,
+        comment: &str,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "INSERT INTO dossier_rating (dossier_id, account_id, score, comment, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dossier_id) DO NOTHING",
+        )
+        .bind(dossier_id)
+        .bind(account_id)
+        .bind(score)
+        .bind(comment)
+        .bind(time::now_micros())
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("already rated".into()));
+        }
+        Ok(())
+    }
+
+    /// The rating of a dossier: `(score, comment)`.
+    pub async fn dossier_rating(&self, dossier_id: i64) -> StoreResult<Option<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT score, comment FROM dossier_rating WHERE dossier_id = $1")
+                .bind(dossier_id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Who filled an online dossier in (the applicant, a representative, or a helper at
+    /// a counter), if it was filed online.
+    pub async fn dossier_filed_by(&self, dossier_id: i64) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT filed_by FROM dossier WHERE id = $1")
+                .bind(dossier_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
     /// When a dossier was submitted online (none for counter dossiers).
     pub async fn dossier_submitted_at(&self, dossier_id: i64) -> StoreResult<Option<i64>> {
         Ok(

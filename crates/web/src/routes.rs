@@ -73,6 +73,8 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/quan-tri/can-bo", AgencyAdmin),
         route("POST", "/quan-tri/can-bo", AgencyAdmin),
         route("POST", "/quan-tri/can-bo/thu-hoi", AgencyAdmin),
+        route("GET", "/quan-tri/nop-ho-tro", CounterStaff),
+        route("POST", "/quan-tri/nop-ho-tro", CounterStaff),
         route("GET", "/quan-tri/mo-tai-khoan", CounterStaff),
         route("POST", "/quan-tri/mo-tai-khoan", CounterStaff),
         route("GET", "/quan-tri/hop-thu-thu-nghiem", SystemAdmin),
@@ -95,6 +97,11 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/ho-so/{code}", SignedIn),
         route("GET", "/ho-so/{code}/da-nop", SignedIn),
         route("GET", "/ho-so/{code}/bien-nhan.pdf", SignedIn),
+        route("POST", "/ho-so/{code}/rut", SignedIn),
+        route("GET", "/ho-so/{code}/bo-sung", SignedIn),
+        route("POST", "/ho-so/{code}/bo-sung", SignedIn),
+        route("POST", "/ho-so/{code}/bo-sung/tep", SignedIn),
+        route("POST", "/ho-so/{code}/danh-gia", SignedIn),
         route("GET", "/ho-so/{code}/to-khai.pdf", SignedIn),
         route("GET", "/ho-so/{code}/to-khai.docx", SignedIn),
         route("GET", "/tra-cuu", Public),
@@ -214,6 +221,10 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             get(pages::ways_in::assisted::activate_form).post(pages::ways_in::assisted::activate),
         )
         .route(
+            "/quan-tri/nop-ho-tro",
+            get(pages::submission::assisted::form).post(pages::submission::assisted::start),
+        )
+        .route(
             "/quan-tri/mo-tai-khoan",
             get(pages::ways_in::assisted::form).post(pages::ways_in::assisted::open),
         )
@@ -299,6 +310,16 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             "/ho-so/{code}/bien-nhan.pdf",
             get(pages::exports::receipt_pdf),
         )
+        .route("/ho-so/{code}/rut", post(pages::dossier_actions::withdraw))
+        .route(
+            "/ho-so/{code}/bo-sung",
+            get(pages::dossier_actions::supplement_form).post(pages::dossier_actions::supplement),
+        )
+        .route(
+            "/ho-so/{code}/bo-sung/tep",
+            post(pages::dossier_actions::supplement_upload),
+        )
+        .route("/ho-so/{code}/danh-gia", post(pages::dossier_actions::rate))
         .route("/ho-so/{code}/to-khai.pdf", get(pages::exports::form_pdf))
         .route("/ho-so/{code}/to-khai.docx", get(pages::exports::form_docx))
         .route(

@@ -142,6 +142,10 @@ pub struct EventData {
     /// Items requested for supplementation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_items: Vec<String>,
+    /// E-form answers (field ids) the official marked for correction with a
+    /// supplementation request, or the applicant corrected with a supplement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     /// The reason of a refusal, a pause or a send-back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

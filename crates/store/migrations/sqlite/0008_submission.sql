@@ -69,3 +69,12 @@ CREATE TABLE dossier_sequence (
 ALTER TABLE dossier ADD COLUMN submitted_at INTEGER;
 ALTER TABLE dossier ADD COLUMN assisted_by INTEGER REFERENCES account (id);
 ALTER TABLE dossier ADD COLUMN filed_by INTEGER REFERENCES account (id);
+
+-- The applicant's rating of the service, once the result is out (1 to 5).
+CREATE TABLE dossier_rating (
+    dossier_id  INTEGER PRIMARY KEY REFERENCES dossier (id),
+    account_id  INTEGER NOT NULL REFERENCES account (id),
+    score       INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment     TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+);

@@ -181,7 +181,9 @@ pub async fn may_see_dossier(
     principal: &Principal,
     dossier: &Dossier,
 ) -> StoreResult<bool> {
-    let allowed = dossier_scope(db, principal).await?.covers(dossier);
+    // Whoever filled it in online (a helper at an access point) may see it too.
+    let allowed = dossier_scope(db, principal).await?.covers(dossier)
+        || db.dossier_filed_by(dossier.id).await? == Some(principal.account.id);
     if !allowed {
         tracing::warn!(
             account = principal.account.id,

@@ -435,6 +435,10 @@ pub async fn overview(
     let mut tools = Vec::new();
     for (path, label) in [
         ("/quan-tri/mo-tai-khoan", "Mở tài khoản tại quầy"),
+        (
+            "/quan-tri/nop-ho-tro",
+            "Nộp hồ sơ trực tuyến giúp người dân",
+        ),
         ("/quan-tri/thu-tuc", "Quản lý thủ tục"),
         ("/quan-tri/can-bo", "Cán bộ và vai trò"),
         ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),

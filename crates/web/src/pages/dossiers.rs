@@ -123,6 +123,12 @@ pub async fn list(
 #[template(path = "dossiers/show.html")]
 struct DossierPage {
     layout: Layout,
+    csrf: String,
+    version: i64,
+    can_supplement: bool,
+    can_withdraw: bool,
+    can_rate: bool,
+    rating: Option<(i64, String)>,
     code: String,
     procedure: String,
     state: String,
@@ -210,8 +216,26 @@ pub async fn show(
             (name, d.file_name)
         })
         .collect();
+    // Actions are the applicant's (officials act in the back office).
+    let applicant = dossier
+        .applicant_id
+        .is_some_and(|id| id == principal.account.id)
+        || match dossier.applicant_id {
+            Some(id) => super::submission::applicant_accounts(&state, principal)
+                .await?
+                .contains(&id),
+            None => false,
+        };
+    let rating = db.dossier_rating(dossier.id).await?;
     let page = DossierPage {
         layout: Layout::new(&format!("Hồ sơ {}", dossier.code)),
+        csrf: current.session.csrf_token.clone(),
+        version: dossier.version,
+        can_supplement: applicant
+            && dossier.state == DossierState::AwaitingSupplementation.as_str(),
+        can_withdraw: applicant && super::dossier_actions::can_withdraw(&dossier, &entry),
+        can_rate: applicant && super::dossier_actions::can_rate(&dossier.state),
+        rating,
         procedure: entry.name.clone(),
         state: label(&dossier.state),
         todo: todo(&dossier.state),

@@ -2,6 +2,7 @@
 //! step (every step saved), attach or reuse documents, check the answers, submit once,
 //! and see the confirmation.
 
+pub mod assisted;
 pub mod documents;
 pub mod render;
 pub mod review;

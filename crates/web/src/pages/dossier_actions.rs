@@ -1,0 +1,490 @@
+//! What an applicant does to a submitted dossier: withdraw it before receipt, answer a
+//! supplementation request (upload the missing documents, correct the answers the
+//! official marked), and rate the service once the result is out. Every action goes
+//! through the dossier state machine and is recorded in the dossier's history.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
+use motcua_domain::catalog::{Problem, ProcedureEntry, SubmissionChannel};
+use motcua_domain::deadline::{Allowance, ProcessingTime};
+use motcua_domain::dossier::{Command, DossierFlow, DossierState, EventData, Role};
+use motcua_domain::eform::{Answers, FileKind, Scope, Slot, merge_step, normalize, validate};
+use motcua_store::document_store::{NewStoredDocument, Origin};
+use motcua_store::dossiers::{Dossier, EventInput};
+use serde::Deserialize;
+
+use super::submission::documents::refusal;
+use super::submission::render::Render;
+use super::submission::{applicant_accounts, context, form_of};
+use super::{Layout, respond};
+use crate::auth::CurrentSession;
+use crate::{AppError, AppState};
+
+/// A dossier of the signed-in applicant (their own or a represented organisation's);
+/// anything else is "not found", logged.
+pub async fn applicant_dossier(
+    state: &AppState,
+    current: &CurrentSession,
+    code: &str,
+) -> Result<(Dossier, ProcedureEntry), AppError> {
+    let principal = current.signed_in()?;
+    let db = &state.store().db;
+    let dossier = db.dossier_by_code(code).await?.ok_or(AppError::NotFound)?;
+    let mine = dossier
+        .applicant_id
+        .is_some_and(|id| id == principal.account.id)
+        || match dossier.applicant_id {
+            Some(id) => applicant_accounts(state, principal).await?.contains(&id),
+            None => false,
+        };
+    if !mine {
+        tracing::warn!(
+            account = principal.account.id,
+            dossier = code,
+            "access denied: not the applicant"
+        );
+        return Err(AppError::NotFound);
+    }
+    let (_, data) = db
+        .procedure_version_by_id(dossier.procedure_version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry: ProcedureEntry =
+        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((dossier, entry))
+}
+
+/// The flow of a dossier not yet received (its clock has not started). Received
+/// dossiers are moved on by the back office, which keeps their clock.
+fn flow_before_receipt(dossier: &Dossier, entry: &ProcedureEntry) -> Option<DossierFlow> {
+    let state = dossier.state.parse::<DossierState>().ok()?;
+    let allowance = entry
+        .channels
+        .iter()
+        .find(|c| c.channel == SubmissionChannel::Online)
+        .and_then(|c| c.processing_time)
+        .unwrap_or(Allowance::SameDay);
+    let time = ProcessingTime {
+        allowance,
+        same_day_cutoff: entry.same_day_cutoff,
+    };
+    DossierFlow::from_parts(state, time, None).ok()
+}
+
+/// Applies an applicant's command; `Err` is the reason in Vietnamese.
+fn applicant_step(
+    dossier: &Dossier,
+    entry: &ProcedureEntry,
+    command: Command,
+) -> Result<(DossierState, EventData), String> {
+    let mut flow = flow_before_receipt(dossier, entry).ok_or_else(|| {
+        "Hồ sơ đã được tiếp nhận: việc này cần làm với cơ quan giải quyết.".to_string()
+    })?;
+    let now = chrono::Utc::now()
+        .with_timezone(&motcua_domain::VIETNAM_TIME)
+        .fixed_offset();
+    flow.apply(command, Role::Applicant, now)
+        .map(|event| (event.to, event.data))
+        .map_err(|e| e.to_string())
+}
+
+/// Whether the applicant may withdraw now.
+pub fn can_withdraw(dossier: &Dossier, entry: &ProcedureEntry) -> bool {
+    applicant_step(dossier, entry, Command::Withdraw).is_ok()
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default, rename = "_version")]
+    version: String,
+    dong_y: Option<String>,
+}
+
+/// `POST /ho-so/{code}/rut`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    if form.dong_y.is_none() {
+        return Err(AppError::field(
+            "dong_y",
+            "Đánh dấu ô xác nhận để rút hồ sơ",
+        ));
+    }
+    let (to, data) =
+        applicant_step(&dossier, &entry, Command::Withdraw).map_err(AppError::Conflict)?;
+    let version = form.version.parse().unwrap_or(dossier.version);
+    state
+        .store()
+        .db
+        .append_dossier_event(
+            dossier.id,
+            version,
+            &EventInput {
+                actor_id: Some(principal.account.id),
+                action: "withdraw",
+                to_state: to.as_str(),
+                note: "",
+                data: &serde_json::to_string(&data).unwrap_or_default(),
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
+}
+
+/// The last supplementation request of a dossier: the items and the marked fields.
+async fn last_request(
+    state: &AppState,
+    dossier: &Dossier,
+) -> Result<(EventData, Option<String>), AppError> {
+    let events = state.store().db.dossier_events(dossier.id).await?;
+    let request = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "request_supplement")
+        .ok_or(AppError::NotFound)?;
+    let data: EventData = serde_json::from_str(&request.data).unwrap_or_default();
+    let note = Some(request.note.clone()).filter(|n| !n.trim().is_empty());
+    Ok((data, note))
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/supplement.html")]
+struct SupplementPage {
+    layout: Layout,
+    csrf: String,
+    code: String,
+    procedure: String,
+    items: Vec<String>,
+    note: Option<String>,
+    problems: Vec<(String, String)>,
+    upload_error: Option<String>,
+    pending: Vec<String>,
+    slots: Vec<(usize, String)>,
+    version: i64,
+    fields: String,
+}
+
+/// What went wrong with a supplement being prepared.
+#[derive(Default)]
+struct Feedback<'a> {
+    problems: &'a [Problem],
+    upload_error: Option<String>,
+}
+
+async fn supplement_page(
+    state: &AppState,
+    current: &CurrentSession,
+    (dossier, entry): (&Dossier, &ProcedureEntry),
+    answers: &Answers,
+    feedback: Feedback<'_>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let Feedback {
+        problems,
+        upload_error,
+    } = feedback;
+    let (request, note) = last_request(state, dossier).await?;
+    let form = form_of(entry);
+    let places = state.places().await?;
+    // Only the marked fields, in a step of their own.
+    let marked = motcua_domain::eform::Step {
+        id: "bo_sung".into(),
+        title: String::new(),
+        intro: None,
+        fields: form
+            .steps
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .filter(|f| request.fields.contains(&f.id))
+            .cloned()
+            .collect(),
+    };
+    let fields = Render {
+        problems,
+        places: &places,
+    }
+    .step(&marked, answers);
+    let pending = state
+        .store()
+        .db
+        .dossier_attachments(dossier.id)
+        .await?
+        .into_iter()
+        .map(|(_, d)| d.file_name)
+        .collect();
+    let slots = entry
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (i, d.name.chars().take(90).collect()))
+        .collect();
+    let page = SupplementPage {
+        layout: Layout::new("Bổ sung hồ sơ"),
+        csrf: current.session.csrf_token.clone(),
+        code: dossier.code.clone(),
+        procedure: entry.name.clone(),
+        items: request.missing_items,
+        note,
+        problems: problems
+            .iter()
+            .map(|p| (p.path.clone(), p.message.clone()))
+            .collect(),
+        upload_error,
+        pending,
+        slots,
+        version: dossier.version,
+        fields,
+    };
+    respond(page, status, None)
+}
+
+fn awaiting_supplement(dossier: &Dossier) -> Result<(), AppError> {
+    if dossier.state == DossierState::AwaitingSupplementation.as_str() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("not awaiting supplementation".into()))
+    }
+}
+
+/// `GET /ho-so/{code}/bo-sung`.
+pub async fn supplement_form(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    awaiting_supplement(&dossier)?;
+    let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
+    supplement_page(
+        &state,
+        &current,
+        (&dossier, &entry),
+        &answers,
+        Feedback::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /ho-so/{code}/bo-sung/tep` (multipart `khe`, `tep`): a document for the
+/// supplement, also kept in the applicant's store.
+pub async fn supplement_upload(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    awaiting_supplement(&dossier)?;
+    let mut slot: Option<usize> = None;
+    let mut file: Option<(String, Bytes)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::field("tep", format!("Không đọc được tệp gửi lên: {e}")))?
+    {
+        match field.name() {
+            Some("khe") => slot = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
+            Some("tep") => {
+                let name = field
+                    .file_name()
+                    .unwrap_or("tep")
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("tep")
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(120)
+                    .collect::<String>();
+                let bytes = field.bytes().await.map_err(|e| {
+                    AppError::field("tep", format!("Không đọc được tệp gửi lên: {e}"))
+                })?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    let Some(index) = slot.filter(|i| *i < entry.documents.len()) else {
+        return Err(AppError::NotFound);
+    };
+    let (name, bytes) = file.unwrap_or_default();
+    let accept = Slot {
+        index,
+        name: entry.documents[index].name.clone(),
+        required: false,
+        shown: true,
+        condition: None,
+        originals: 0,
+        copies: 0,
+        show_only: false,
+        accept: FileKind::DEFAULT.to_vec(),
+        template: None,
+        by_form: false,
+    };
+    if let Some(message) = refusal(&accept, &bytes, state.config().max_upload_bytes) {
+        let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
+        return supplement_page(
+            &state,
+            &current,
+            (&dossier, &entry),
+            &answers,
+            Feedback {
+                problems: &[],
+                upload_error: Some(message),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let record = state.store().save_file(bytes).await?;
+    let db = &state.store().db;
+    let owner = dossier.applicant_id.ok_or(AppError::NotFound)?;
+    let title: String = accept.name.chars().take(200).collect();
+    let document = db
+        .store_document(&NewStoredDocument {
+            owner_id: owner,
+            file_id: record.id,
+            title: &title,
+            file_name: if name.trim().is_empty() { "tep" } else { &name },
+            origin: Origin::Uploaded,
+            dossier_id: None,
+        })
+        .await?;
+    db.add_pending_attachment(dossier.id, index as i64, document.id)
+        .await?;
+    Ok(Redirect::to(&format!("/ho-so/{code}/bo-sung")).into_response())
+}
+
+/// `POST /ho-so/{code}/bo-sung`: sends the supplement (corrected answers and the
+/// documents uploaded for it).
+pub async fn supplement(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    awaiting_supplement(&dossier)?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let version = pairs
+        .iter()
+        .find(|(k, _)| k == "_version")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(dossier.version);
+    let (request, _) = last_request(&state, &dossier).await?;
+    let form = form_of(&entry);
+    let mut answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
+    // Read the marked fields as a step of their own, then check them in the whole form.
+    let mut corrected = form.clone();
+    corrected.steps = vec![motcua_domain::eform::Step {
+        id: "bo_sung".into(),
+        title: String::new(),
+        intro: None,
+        fields: form
+            .steps
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .filter(|f| request.fields.contains(&f.id))
+            .cloned()
+            .collect(),
+    }];
+    merge_step(&corrected, "bo_sung", &mut answers, &pairs);
+    let places = state.places().await?;
+    let problems: Vec<Problem> = validate(&form, &answers, Scope::Whole, &context(&places))
+        .into_iter()
+        .filter(|p| {
+            let top = p.path.split(['.', '[']).next().unwrap_or_default();
+            request.fields.iter().any(|f| f == top)
+        })
+        .collect();
+    if !problems.is_empty() {
+        return supplement_page(
+            &state,
+            &current,
+            (&dossier, &entry),
+            &answers,
+            Feedback {
+                problems: &problems,
+                upload_error: None,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let (to, mut data) =
+        applicant_step(&dossier, &entry, Command::Supplement).map_err(AppError::Conflict)?;
+    data.fields = request.fields.clone();
+    let form_data = serde_json::Value::Object(normalize(&form, &answers)).to_string();
+    state
+        .store()
+        .db
+        .supplement_dossier(
+            dossier.id,
+            version,
+            &form_data,
+            &EventInput {
+                actor_id: Some(principal.account.id),
+                action: "supplement",
+                to_state: to.as_str(),
+                note: "",
+                data: &serde_json::to_string(&data).unwrap_or_default(),
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
+}
+
+/// States after which the service can be rated.
+pub fn can_rate(state: &str) -> bool {
+    matches!(
+        state.parse::<DossierState>(),
+        Ok(DossierState::ResultReady | DossierState::Returned | DossierState::Refused)
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    diem: String,
+    #[serde(default)]
+    nhan_xet: String,
+}
+
+/// `POST /ho-so/{code}/danh-gia`: 1–5 and a comment, once.
+pub async fn rate(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    Form(form): Form<RatingForm>,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let (dossier, _) = applicant_dossier(&state, &current, &code).await?;
+    if !can_rate(&dossier.state) {
+        return Err(AppError::Conflict("no result yet".into()));
+    }
+    let Some(score) = form
+        .diem
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+    else {
+        return Err(AppError::field("diem", "Chọn mức từ 1 đến 5"));
+    };
+    let comment: String = form.nhan_xet.trim().chars().take(1000).collect();
+    state
+        .store()
+        .db
+        .rate_dossier(dossier.id, principal.account.id, score, &comment)
+        .await?;
+    Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
+}

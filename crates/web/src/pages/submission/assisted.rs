@@ -1,0 +1,159 @@
+//! `/quan-tri/nop-ho-tro`: an official or volunteer at an access point files an online
+//! dossier for a person who came in (their account, opened at the counter if needed).
+//! The draft belongs to the person, is filled by the helper, and the dossier records
+//! who assisted; the person follows it later from their own account.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_domain::eform::{Answers, prefill};
+use motcua_domain::validate::CitizenId;
+use motcua_store::drafts::NewDraft;
+use serde::Deserialize;
+
+use super::start::profile_facts;
+use super::{draft_ttl, form_of, online};
+use crate::auth::CurrentSession;
+use crate::catalog::short_name;
+use crate::pages::{Layout, respond};
+use crate::{AppError, AppState};
+
+#[derive(Template)]
+#[template(path = "admin/assisted_filing.html")]
+struct AssistedPage {
+    layout: Layout,
+    csrf: String,
+    message: Option<String>,
+    citizen_id: String,
+    id_error: Option<String>,
+    procedure: String,
+    procedure_error: Option<String>,
+    procedures: Vec<(String, String)>,
+}
+
+fn page(state: &AppState, current: &CurrentSession) -> AssistedPage {
+    let catalog = state.catalog().current();
+    let procedures = catalog
+        .entries()
+        .iter()
+        .filter(|e| online(e))
+        .map(|e| {
+            (
+                e.code.clone(),
+                format!("{} ({})", short_name(&e.name), e.code),
+            )
+        })
+        .collect();
+    AssistedPage {
+        layout: Layout::new("Nộp hồ sơ giúp người dân"),
+        csrf: current.session.csrf_token.clone(),
+        message: None,
+        citizen_id: String::new(),
+        id_error: None,
+        procedure: String::new(),
+        procedure_error: None,
+        procedures,
+    }
+}
+
+/// `GET /quan-tri/nop-ho-tro`.
+pub async fn form(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+) -> Result<Response, AppError> {
+    respond(page(&state, &current), StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct AssistedForm {
+    #[serde(default)]
+    so_can_cuoc: String,
+    #[serde(default)]
+    thu_tuc: String,
+    da_kiem_tra: Option<String>,
+}
+
+/// `POST /quan-tri/nop-ho-tro`: opens the person's draft, filled by the helper.
+pub async fn start(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Form(form): Form<AssistedForm>,
+) -> Result<Response, AppError> {
+    let helper = current.signed_in()?;
+    let mut view = page(&state, &current);
+    view.citizen_id = form.so_can_cuoc.trim().to_string();
+    view.procedure = form.thu_tuc.clone();
+    let db = &state.store().db;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let person = match CitizenId::parse_as_of(&form.so_can_cuoc, year) {
+        Ok(id) => db.account_by_citizen_id(id.as_str()).await?,
+        Err(e) => {
+            view.id_error = Some(e.to_string());
+            None
+        }
+    };
+    if view.id_error.is_none() && person.is_none() {
+        view.message = Some(
+            "Người này chưa có tài khoản. <a href=\"/quan-tri/mo-tai-khoan\">Mở tài khoản tại quầy</a> (sau khi đối chiếu thẻ căn cước), rồi quay lại đây.".into(),
+        );
+    }
+    if form.da_kiem_tra.is_none() {
+        view.id_error.get_or_insert_with(|| {
+            "Hãy đối chiếu thẻ căn cước của người dân trước khi khai thay".into()
+        });
+    }
+    let catalog = state.catalog().current();
+    let entry = catalog.get(&form.thu_tuc).filter(|e| online(e));
+    if entry.is_none() {
+        view.procedure_error = Some("Chọn một thủ tục nộp trực tuyến được".into());
+    }
+    let (Some(person), Some(entry), None) = (person, entry, &view.id_error) else {
+        return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
+    };
+    if person.kind != "citizen" {
+        view.id_error = Some("Số căn cước này không phải của một tài khoản công dân".into());
+        return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
+    }
+    // The helper's own agency when it handles the procedure, else the first that does.
+    let agencies = db.procedure_agency_ids(&entry.code).await?;
+    let own: Vec<i64> = helper.roles.iter().filter_map(|r| r.agency_id).collect();
+    let Some(agency) = agencies
+        .iter()
+        .find(|a| own.contains(a))
+        .or(agencies.first())
+        .copied()
+    else {
+        view.procedure_error = Some("Chưa có cơ quan nào nhận thủ tục này trên cổng".into());
+        return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
+    };
+    let version = db
+        .current_procedure(&entry.code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let definition = form_of(entry);
+    let mut answers = Answers::new();
+    prefill(
+        &definition,
+        &profile_facts(&state, person.id).await?,
+        &mut answers,
+    );
+    let draft = db
+        .create_draft(&NewDraft {
+            account_id: person.id,
+            created_by: helper.account.id,
+            assisted_by: Some(helper.account.id),
+            procedure_version_id: version.version_id,
+            agency_id: agency,
+            answers: &serde_json::Value::Object(answers).to_string(),
+            first_step: &definition.steps[0].id,
+            ttl_micros: draft_ttl(&state),
+        })
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/ho-so-nhap/{}/buoc/{}",
+        draft.public_id, definition.steps[0].id
+    ))
+    .into_response())
+}
