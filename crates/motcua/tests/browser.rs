@@ -730,3 +730,132 @@ async fn filing_a_birth_registration_on_a_360px_phone() {
     save_screenshot(client, "my-dossiers-360x740.png").await;
     browser.client.clone().close().await.unwrap();
 }
+
+/// Answering a supplementation request on a 360 px phone: the request is shown, the
+/// missing document is uploaded, the marked answer corrected, and the dossier goes back
+/// to the reception desk.
+#[tokio::test]
+async fn answering_a_supplementation_request_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let db = app.db.connect().await;
+    // A dossier filed earlier, then a request from the desk (the back office's part).
+    let an = db
+        .account_by_citizen_id("056090001234")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+    let version = db.current_procedure("1.001193").await.unwrap().unwrap();
+    let draft = db
+        .create_draft(&motcua_store::drafts::NewDraft {
+            account_id: an.id,
+            created_by: an.id,
+            assisted_by: None,
+            procedure_version_id: version.version_id,
+            agency_id: agency.id,
+            answers: "{}",
+            first_step: "nguoi_yeu_cau",
+            ttl_micros: 3_600_000_000,
+        })
+        .await
+        .unwrap();
+    let (dossier, _) = db
+        .submit_draft(
+            draft.id,
+            &motcua_store::drafts::Submission {
+                agency_code: &agency.code,
+                day: "261125",
+                state: "submitted",
+                form_data: r#"{"ho_ten":"Nguyễn Văn An","tre_ho_ten":"Nguyen Minh Khang","me_ho_ten":"Trần Thị Mai"}"#,
+                channel: "online",
+                actor_id: an.id,
+                event_data: "{}",
+            },
+        )
+        .await
+        .unwrap();
+    db.append_dossier_event(
+        dossier.id,
+        dossier.version,
+        &motcua_store::dossiers::EventInput {
+            actor_id: None,
+            action: "request_supplement",
+            to_state: "awaiting_supplementation",
+            note: "Tên của trẻ cần viết có dấu như giấy chứng sinh.",
+            data: r#"{"missing_items":["Giấy chứng sinh, chụp rõ nét"],"fields":["tre_ho_ten"]}"#,
+        },
+    )
+    .await
+    .unwrap();
+
+    let client = &browser.client;
+    client.goto(&app.url("/dang-nhap")).await.unwrap();
+    fill_sign_in(client, "056090001234").await;
+    click_and_wait(client, "form.form button", |p| p == "/tai-khoan").await;
+    client
+        .goto(&app.url(&format!("/ho-so/{}", dossier.code)))
+        .await
+        .unwrap();
+    click_and_wait(
+        client,
+        &format!("a[href='/ho-so/{}/bo-sung']", dossier.code),
+        |p| p.ends_with("/bo-sung"),
+    )
+    .await;
+    save_screenshot(client, "supplement-360x740.png").await;
+    let scan = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(scan.path(), b"%PDF-1.4\n%%EOF\n").unwrap();
+    set_value(client, "khe", "3").await;
+    client
+        .find(fantoccini::Locator::Id("tep"))
+        .await
+        .unwrap()
+        .send_keys(&scan.path().display().to_string())
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form.upload button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let listed = poll(
+        client,
+        "return document.querySelectorAll('.attached li').length;",
+        |v| v.as_u64() == Some(1),
+    )
+    .await;
+    assert_eq!(listed, 1, "the uploaded document is listed");
+    set_value(client, "tre_ho_ten", "Nguyễn Minh Khang").await;
+    assert_eq!(
+        client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![]
+            )
+            .await
+            .unwrap(),
+        true
+    );
+    let back = click_and_wait(client, "form.eform button[data-once]", |p| {
+        !p.ends_with("/bo-sung")
+    })
+    .await;
+    assert_eq!(back, format!("/ho-so/{}", dossier.code));
+    let state = client
+        .execute(
+            "return document.querySelector('.state-badge').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, "Đã nộp, chờ tiếp nhận");
+    save_screenshot(client, "supplemented-360x740.png").await;
+    let saved = db.dossier(dossier.id).await.unwrap();
+    assert!(saved.form_data.contains("Nguyễn Minh Khang"));
+    browser.client.clone().close().await.unwrap();
+}
