@@ -795,6 +795,42 @@ async fn the_applicant_answers_a_supplementation_request_withdraws_and_rates() {
             )
             .await;
         assert_eq!(twice.status(), StatusCode::CONFLICT);
+
+        // The document store lists every upload, reusable later; removing one from the
+        // store leaves the dossiers that used it intact.
+        let store = an.get("/tai-khoan/giay-to").await.text().await.unwrap();
+        assert!(
+            store.contains("ro-net.pdf") && store.contains("Do bạn tải lên"),
+            "{store}"
+        );
+        let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM stored_document")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let mut other = Visitor::new(&app);
+        other.sign_in("lienhe@bienxanh.example", PASSWORD).await;
+        let other_csrf = common::visitor::any_csrf(&mut other).await;
+        assert_eq!(
+            other
+                .post(
+                    &format!("/tai-khoan/giay-to/{id}/xoa"),
+                    &[("_csrf", &other_csrf)]
+                )
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        let before = db.dossier_attachments(dossier.id).await.unwrap().len();
+        assert_eq!(
+            an.post(&format!("/tai-khoan/giay-to/{id}/xoa"), &[("_csrf", &csrf)])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            db.dossier_attachments(dossier.id).await.unwrap().len(),
+            before
+        );
     }
 }
 

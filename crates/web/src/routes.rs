@@ -61,6 +61,8 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/tai-khoan/ho-so", SignedIn),
         route("POST", "/tai-khoan/ho-so", SignedIn),
         route("POST", "/tai-khoan/yeu-cau-xoa", SignedIn),
+        route("GET", "/tai-khoan/giay-to", SignedIn),
+        route("POST", "/tai-khoan/giay-to/{id}/xoa", SignedIn),
         route("GET", "/tai-khoan/khoa-api", SignedIn),
         route("POST", "/tai-khoan/khoa-api", SignedIn),
         route("POST", "/tai-khoan/khoa-api/{id}/thu-hoi", SignedIn),
@@ -242,6 +244,11 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             get(pages::profile::show).post(pages::profile::save),
         )
         .route("/tai-khoan/yeu-cau-xoa", post(pages::profile::deletion))
+        .route("/tai-khoan/giay-to", get(pages::document_store::list))
+        .route(
+            "/tai-khoan/giay-to/{id}/xoa",
+            post(pages::document_store::forget),
+        )
         .route(
             "/tai-khoan/khoa-api",
             get(pages::api_tokens::list).post(pages::api_tokens::create),
