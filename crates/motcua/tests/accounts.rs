@@ -382,6 +382,15 @@ async fn authorization_matrix() {
                 let response = match route.method {
                     "GET" => visitor.get(&path).await,
                     "POST" => visitor.post(&path, &[("_csrf", &csrf)]).await,
+                    "PUT" => {
+                        let mut request =
+                            visitor.client.put(app.url(&path)).form(&[("_csrf", &csrf)]);
+                        if let Some(cookie) = &visitor.cookie {
+                            request = request
+                                .header(reqwest::header::COOKIE, format!("motcua_sid={cookie}"));
+                        }
+                        request.send().await.unwrap()
+                    }
                     other => panic!("no probe for {other}"),
                 };
                 let to_sign_in = response

@@ -1056,3 +1056,233 @@ async fn every_citizen_page_weighs_at_most_50_kb() {
     let (heaviest, path, _) = weights.last().unwrap();
     assert!(*heaviest <= 50 * 1024, "{path} weighs {heaviest} B");
 }
+
+/// The JSON API does every step the pages do, with an API token of the applicant.
+#[tokio::test]
+async fn the_api_files_a_dossier_step_by_step() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let an = db.account_by_citizen_id(CITIZEN).await.unwrap().unwrap();
+        let (write, _) = db
+            .create_api_token(
+                an.id,
+                "ứng dụng",
+                &["dossiers:read", "dossiers:write"],
+                3_600_000_000,
+            )
+            .await
+            .unwrap();
+        let (read_only, _) = db
+            .create_api_token(an.id, "chỉ đọc", &["dossiers:read"], 3_600_000_000)
+            .await
+            .unwrap();
+        let client = reqwest::Client::new();
+        let call = |method: reqwest::Method, path: &str, token: &str| {
+            client.request(method, app.url(path)).bearer_auth(token)
+        };
+        let refused = call(reqwest::Method::POST, "/api/v1/drafts", &read_only)
+            .json(&serde_json::json!({"procedure": "1.004873"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let bad = call(reqwest::Method::POST, "/api/v1/drafts", &write)
+            .json(&serde_json::json!({"procedure": "9.999999"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = bad.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], "procedure");
+
+        let created = call(reqwest::Method::POST, "/api/v1/drafts", &write)
+            .json(&serde_json::json!({"procedure": "1.004873", "agency": "000.01.66.H34"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "{backend:?}");
+        let draft: serde_json::Value = created.json().await.unwrap();
+        let id = draft["id"].as_str().unwrap().to_string();
+        assert_eq!(draft["answers"]["ho_ten"], "Nguyễn Văn An", "prefilled");
+        assert!(!draft["problems"].as_array().unwrap().is_empty());
+
+        let saved = call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/drafts/{id}/steps/nguoi_yeu_cau"),
+            &write,
+        )
+        .json(&serde_json::json!({"answers": {
+            "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "123", "dien_thoai": "0905 123 456",
+            "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
+            "quan_he": "Bản thân"
+        }}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let saved: serde_json::Value = saved.json().await.unwrap();
+        assert_eq!(saved["problems"][0]["field"], "so_dinh_danh", "{saved}");
+        let saved: serde_json::Value = call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/drafts/{id}/steps/nguoi_yeu_cau"),
+            &write,
+        )
+        .json(&serde_json::json!({"answers": {
+            "ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN,
+            "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
+            "quan_he": "Bản thân"
+        }}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(saved["problems"], serde_json::json!([]));
+        let saved: serde_json::Value = call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/drafts/{id}/steps/nguoi_duoc_xac_nhan"),
+            &write,
+        )
+        .json(&serde_json::json!({"answers": {
+            "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
+            "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng",
+            "cap_lai": true, "so_ban": 2
+        }}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(saved["problems"], serde_json::json!([]), "{saved}");
+        // Having been issued one before, a copy of it is now required.
+        let draft: serde_json::Value = call(
+            reqwest::Method::GET,
+            &format!("/api/v1/drafts/{id}"),
+            &read_only,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let slot = draft["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["required"] == true)
+            .expect("a required document")["index"]
+            .as_u64()
+            .unwrap();
+        let early = call(
+            reqwest::Method::POST,
+            &format!("/api/v1/drafts/{id}/submit"),
+            &write,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let form = reqwest::multipart::Form::new()
+            .text("slot", slot.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(a_pdf()).file_name("giay-cu.pdf"),
+            );
+        let attached = call(
+            reqwest::Method::POST,
+            &format!("/api/v1/drafts/{id}/documents"),
+            &write,
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(attached.status(), StatusCode::CREATED, "{backend:?}");
+        let first = call(
+            reqwest::Method::POST,
+            &format!("/api/v1/drafts/{id}/submit"),
+            &write,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let dossier: serde_json::Value = first.json().await.unwrap();
+        let code = dossier["code"].as_str().unwrap().to_string();
+        let again = call(
+            reqwest::Method::POST,
+            &format!("/api/v1/drafts/{id}/submit"),
+            &write,
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(
+            again.status(),
+            StatusCode::OK,
+            "a repeat is the same dossier"
+        );
+        let again: serde_json::Value = again.json().await.unwrap();
+        assert_eq!(again["code"], code.as_str());
+        let mine: serde_json::Value = call(reqwest::Method::GET, "/api/v1/dossiers", &read_only)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(mine["counts"]["submitted"], 1);
+        assert_eq!(mine["counts"]["draft"], 0);
+        let detail: serde_json::Value = call(
+            reqwest::Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            &read_only,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(detail["timeline"][0]["action"], "submit");
+        assert_eq!(detail["answers"]["so_ban"], 2);
+        // Another person's token finds nothing.
+        let org = db
+            .account_by_email("lienhe@bienxanh.example")
+            .await
+            .unwrap()
+            .unwrap();
+        let (other, _) = db
+            .create_api_token(org.id, "khác", &["dossiers:read"], 3_600_000_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            call(
+                reqwest::Method::GET,
+                &format!("/api/v1/dossiers/{code}"),
+                &other
+            )
+            .send()
+            .await
+            .unwrap()
+            .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            call(
+                reqwest::Method::GET,
+                &format!("/api/v1/drafts/{id}"),
+                &other
+            )
+            .send()
+            .await
+            .unwrap()
+            .status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+}

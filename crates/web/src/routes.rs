@@ -118,6 +118,13 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/api/v1/calendar/due", Public),
         route("GET", "/api/v1/me", ApiToken("account:read")),
         route("GET", "/api/v1/places/{province}/communes", Public),
+        route("POST", "/api/v1/drafts", ApiToken("dossiers:write")),
+        route("GET", "/api/v1/drafts/{id}", ApiToken("dossiers:read")),
+        route("PUT", "/api/v1/drafts/{id}/steps/{step}", ApiToken("dossiers:write")),
+        route("POST", "/api/v1/drafts/{id}/documents", ApiToken("dossiers:write")),
+        route("POST", "/api/v1/drafts/{id}/submit", ApiToken("dossiers:write")),
+        route("GET", "/api/v1/dossiers", ApiToken("dossiers:read")),
+        route("GET", "/api/v1/dossiers/{code}", ApiToken("dossiers:read")),
     ]
 };
 
@@ -346,6 +353,16 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             "/api/v1/places/{province}/communes",
             get(api::places::communes),
         )
+        .route("/api/v1/drafts", post(api::dossiers::create_draft))
+        .route("/api/v1/drafts/{id}", get(api::dossiers::get_draft))
+        .route(
+            "/api/v1/drafts/{id}/steps/{step}",
+            axum::routing::put(api::dossiers::save_step),
+        )
+        .route("/api/v1/drafts/{id}/documents", post(api::dossiers::attach))
+        .route("/api/v1/drafts/{id}/submit", post(api::dossiers::submit))
+        .route("/api/v1/dossiers", get(api::dossiers::list))
+        .route("/api/v1/dossiers/{code}", get(api::dossiers::detail))
         .merge(extra.routes)
         .fallback(error::not_found);
     let policies = ExtraPolicies(std::sync::Arc::new(extra.policies));

@@ -469,6 +469,35 @@ pub fn merge_step(
     }
 }
 
+/// Replaces one step's answers with those given as JSON (the API's form of
+/// [`merge_step`]); numbers are kept as typed text, like posted answers.
+pub fn merge_step_json(
+    definition: &FormDefinition,
+    step_id: &str,
+    answers: &mut Answers,
+    incoming: &Answers,
+) {
+    fn as_typed(value: &Value) -> Value {
+        match value {
+            Value::Number(n) => Value::String(n.to_string()),
+            Value::Array(items) => Value::Array(items.iter().map(as_typed).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), as_typed(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    let Some(step) = definition.steps.iter().find(|s| s.id == step_id) else {
+        return;
+    };
+    for field in &step.fields {
+        match incoming.get(&field.id) {
+            Some(value) => answers.insert(field.id.clone(), as_typed(value)),
+            None => answers.remove(&field.id),
+        };
+    }
+}
+
 fn values<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     pairs
         .iter()

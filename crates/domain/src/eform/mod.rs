@@ -10,8 +10,8 @@ mod slots;
 
 pub use answers::{
     Answers, Context, Places, ProfileFacts, Scope, display, group_thousands, has_value, holds,
-    item_name, merge_step, normalize, parse_date, parse_money, parse_number, prefill, validate,
-    visible,
+    item_name, merge_step, merge_step_json, normalize, parse_date, parse_money, parse_number,
+    prefill, validate, visible,
 };
 pub use definition::{MAX_GROUP_ITEMS, check_definition, parse_definition};
 pub use model::{

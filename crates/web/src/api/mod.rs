@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`.
 
 pub mod calendar;
+pub mod dossiers;
 pub mod me;
 pub mod places;
 pub mod procedures;
@@ -30,7 +31,14 @@ use crate::error::{ApiError, ApiErrorBody};
         calendar::lunar,
         calendar::due,
         me::me,
-        places::communes
+        places::communes,
+        dossiers::create_draft,
+        dossiers::get_draft,
+        dossiers::save_step,
+        dossiers::attach,
+        dossiers::submit,
+        dossiers::list,
+        dossiers::detail
     ),
     modifiers(&BearerToken),
     components(schemas(ApiErrorBody, ApiError, FieldError))

@@ -16,10 +16,11 @@ use motcua_store::drafts::Submission;
 use serde_json::{Map, Value};
 
 use super::{DraftView, context, load_draft, online_fee, progress};
-use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
+use crate::auth::{CurrentSession, Principal};
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
+use motcua_store::dossiers::Dossier;
 
 struct Section {
     title: String,
@@ -101,7 +102,10 @@ pub fn answer_rows(
 
 /// Everything that stops the submission: answers (linked to their step) and
 /// required documents not attached.
-async fn blockers(state: &AppState, view: &DraftView) -> Result<Vec<(String, String)>, AppError> {
+pub async fn blockers(
+    state: &AppState,
+    view: &DraftView,
+) -> Result<Vec<(String, String)>, AppError> {
     let places = state.places().await?;
     let mut problems = Vec::new();
     for problem in validate(&view.form, &view.answers, Scope::Whole, &context(&places)) {
@@ -207,22 +211,21 @@ pub async fn show(
     render(&state, &current, &view, StatusCode::OK).await
 }
 
-/// `POST /ho-so-nhap/{id}/nop`: submits, once.
-pub async fn submit(
-    State(state): State<AppState>,
-    axum::Extension(current): axum::Extension<CurrentSession>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let principal = current.signed_in()?;
-    let view = load_draft(&state, principal, &id).await?;
+/// Submits a draft the principal may work on: `Ok(Err(problems))` when something
+/// stops it, else the dossier and whether this call created it (a repeat returns the
+/// same dossier).
+pub async fn submit_view(
+    state: &AppState,
+    principal: &Principal,
+    view: &DraftView,
+) -> Result<Result<(Dossier, bool), Vec<(String, String)>>, AppError> {
     let db = &state.store().db;
     if let Some(dossier_id) = view.draft.dossier_id {
-        // A second click, or a retried request: the same dossier.
-        let code = db.dossier(dossier_id).await?.code;
-        return Ok(Redirect::to(&format!("/ho-so/{code}/da-nop")).into_response());
+        return Ok(Ok((db.dossier(dossier_id).await?, false)));
     }
-    if !blockers(&state, &view).await?.is_empty() {
-        return render(&state, &current, &view, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let problems = blockers(state, view).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems));
     }
     let agency = db
         .agency(view.draft.agency_id)
@@ -249,7 +252,7 @@ pub async fn submit(
         "assisted_by": view.draft.assisted_by,
     })
     .to_string();
-    let (dossier, _) = db
+    Ok(Ok(db
         .submit_draft(
             view.draft.id,
             &Submission {
@@ -262,8 +265,23 @@ pub async fn submit(
                 event_data: &event_data,
             },
         )
-        .await?;
-    Ok(Redirect::to(&format!("/ho-so/{}/da-nop", dossier.code)).into_response())
+        .await?))
+}
+
+/// `POST /ho-so-nhap/{id}/nop`: submits, once.
+pub async fn submit(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let principal = current.signed_in()?;
+    let view = load_draft(&state, principal, &id).await?;
+    match submit_view(&state, principal, &view).await? {
+        Ok((dossier, _)) => {
+            Ok(Redirect::to(&format!("/ho-so/{}/da-nop", dossier.code)).into_response())
+        }
+        Err(_) => render(&state, &current, &view, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
 }
 
 #[derive(Template)]

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::render::Render;
 use super::{DraftView, context, draft_ttl, load_draft, progress};
-use crate::auth::CurrentSession;
+use crate::auth::{CurrentSession, Principal};
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
 
@@ -135,17 +135,16 @@ fn edit_groups(answers: &mut Answers, action: &str) {
     }
 }
 
-/// Saves the posted step on top of the latest draft (retrying when another save
-/// came in between); returns the saved view.
-async fn save_step(
+/// Saves one step's answers on top of the latest draft (retrying when another save
+/// came in between): `apply` writes the step's answers into the draft's. Returns the
+/// saved view.
+pub async fn save_step_with(
     state: &AppState,
-    current: &CurrentSession,
+    principal: &Principal,
     id: &str,
     step: &str,
-    pairs: &[(String, String)],
-    action: &str,
+    apply: impl Fn(&DraftView, &mut Answers),
 ) -> Result<DraftView, AppError> {
-    let principal = current.signed_in()?;
     for _ in 0..4 {
         let mut view = load_draft(state, principal, id).await?;
         if submitted(&view) {
@@ -154,16 +153,17 @@ async fn save_step(
         if view.step(step).is_none() {
             return Err(AppError::NotFound);
         }
-        merge_step(&view.form, step, &mut view.answers, pairs);
-        edit_groups(&mut view.answers, action);
-        let answers = Value::Object(view.answers.clone()).to_string();
+        let mut answers = view.answers.clone();
+        apply(&view, &mut answers);
+        view.answers = answers;
+        let text = Value::Object(view.answers.clone()).to_string();
         match state
             .store()
             .db
             .save_draft(
                 view.draft.id,
                 view.draft.version,
-                &answers,
+                &text,
                 step,
                 draft_ttl(state),
             )
@@ -178,6 +178,21 @@ async fn save_step(
         }
     }
     Err(AppError::Conflict("the draft keeps changing".into()))
+}
+
+async fn save_step(
+    state: &AppState,
+    current: &CurrentSession,
+    id: &str,
+    step: &str,
+    pairs: &[(String, String)],
+    action: &str,
+) -> Result<DraftView, AppError> {
+    save_step_with(state, current.signed_in()?, id, step, |view, answers| {
+        merge_step(&view.form, step, answers, pairs);
+        edit_groups(answers, action);
+    })
+    .await
 }
 
 /// `POST /ho-so-nhap/{id}/buoc/{step}`: `_action` is `next` (default), `back`,
