@@ -8,19 +8,18 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_domain::dossier::{Action, DossierState};
-use motcua_domain::eform::{Answers, FormDefinition, Scope, merge_step_json, prefill, validate};
+use motcua_domain::eform::{Answers, FormDefinition, Scope, merge_step_json, validate};
 use motcua_store::document_store::{NewStoredDocument, Origin};
-use motcua_store::drafts::NewDraft;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::{ApiCaller, may_see_dossier};
-use crate::pages::submission::documents::refusal;
+use crate::pages::submission::documents::{read_upload, refusal};
 use crate::pages::submission::review::{blockers, submit_view};
-use crate::pages::submission::start::profile_facts;
+use crate::pages::submission::start::{Opening, open_draft};
 use crate::pages::submission::steps::save_step_with;
 use crate::pages::submission::{
-    DraftView, applicant_accounts, context, draft_ttl, form_of, load_draft, online,
+    DraftView, applicant_accounts, context, load_draft, online, version_name,
 };
 use crate::{AppError, AppState, FieldError};
 
@@ -171,29 +170,18 @@ pub async fn create_draft(
             "Cơ quan này không nhận thủ tục này",
         ));
     };
-    let version = db
-        .current_procedure(&entry.code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let definition = form_of(entry);
-    let mut answers = Answers::new();
-    prefill(
-        &definition,
-        &profile_facts(&state, principal.account.id).await?,
-        &mut answers,
-    );
-    let draft = db
-        .create_draft(&NewDraft {
-            account_id: applicant,
-            created_by: principal.account.id,
+    let draft = open_draft(
+        &state,
+        entry,
+        Opening {
+            applicant,
+            filler: principal.account.id,
+            prefill_from: principal.account.id,
             assisted_by: None,
-            procedure_version_id: version.version_id,
-            agency_id: agency,
-            answers: &serde_json::Value::Object(answers).to_string(),
-            first_step: &definition.steps[0].id,
-            ttl_micros: draft_ttl(&state),
-        })
-        .await?;
+            agency,
+        },
+    )
+    .await?;
     let view = load_draft(&state, principal, &draft.public_id).await?;
     Ok((StatusCode::CREATED, Json(draft_dto(&state, &view).await?)).into_response())
 }
@@ -305,37 +293,10 @@ pub async fn attach(
     if view.draft.dossier_id.is_some() {
         return Err(AppError::Conflict("the draft was submitted".into()));
     }
-    let (mut slot, mut reuse, mut file) = (None::<usize>, None::<i64>, None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::field("file", format!("Không đọc được dữ liệu gửi lên: {e}")))?
-    {
-        match field.name() {
-            Some("slot") => slot = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
-            Some("document_id") => {
-                reuse = field.text().await.ok().and_then(|t| t.trim().parse().ok())
-            }
-            Some("file") => {
-                let name: String = field
-                    .file_name()
-                    .unwrap_or("tep")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or("tep")
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(120)
-                    .collect();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::field("file", format!("Không đọc được tệp: {e}")))?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
+    let upload = read_upload(&mut multipart, "file").await?;
+    let (slot, reuse): (Option<usize>, Option<i64>) =
+        (upload.number("slot"), upload.number("document_id"));
+    let file = upload.file;
     let slots = view.slots();
     let Some(slot) = slot.and_then(|i| slots.iter().find(|s| s.index == i && s.shown)) else {
         return Err(AppError::field(
@@ -365,7 +326,7 @@ pub async fn attach(
                 owner_id: view.draft.account_id,
                 file_id: record.id,
                 title: &title,
-                file_name: if name.trim().is_empty() { "tep" } else { &name },
+                file_name: &name,
                 origin: Origin::Uploaded,
                 dossier_id: None,
             })
@@ -455,15 +416,7 @@ async fn dossier_dto(
     created: Option<bool>,
 ) -> Result<DossierDto, AppError> {
     let db = &state.store().db;
-    let procedure = match db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-    {
-        Some((_, data)) => serde_json::from_str::<motcua_domain::catalog::ProcedureEntry>(&data)
-            .map(|e| e.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let procedure = version_name(state, dossier.procedure_version_id).await?;
     Ok(DossierDto {
         code: dossier.code.clone(),
         procedure,

@@ -17,7 +17,7 @@ use motcua_store::document_store::{NewStoredDocument, Origin};
 use motcua_store::dossiers::{Dossier, EventInput};
 use serde::Deserialize;
 
-use super::submission::documents::refusal;
+use super::submission::documents::{read_upload, refusal};
 use super::submission::render::Render;
 use super::submission::{applicant_accounts, context, form_of};
 use super::{Layout, respond};
@@ -49,12 +49,7 @@ pub async fn applicant_dossier(
         );
         return Err(AppError::NotFound);
     }
-    let (_, data) = db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry: ProcedureEntry =
-        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let entry = super::submission::version_entry(state, dossier.procedure_version_id).await?;
     Ok((dossier, entry))
 }
 
@@ -285,34 +280,9 @@ pub async fn supplement_upload(
 ) -> Result<Response, AppError> {
     let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
     awaiting_supplement(&dossier)?;
-    let mut slot: Option<usize> = None;
-    let mut file: Option<(String, Bytes)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::field("tep", format!("Không đọc được tệp gửi lên: {e}")))?
-    {
-        match field.name() {
-            Some("khe") => slot = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
-            Some("tep") => {
-                let name = field
-                    .file_name()
-                    .unwrap_or("tep")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or("tep")
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(120)
-                    .collect::<String>();
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::field("tep", format!("Không đọc được tệp gửi lên: {e}"))
-                })?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
+    let upload = read_upload(&mut multipart, "tep").await?;
+    let slot: Option<usize> = upload.number("khe");
+    let file = upload.file;
     let Some(index) = slot.filter(|i| *i < entry.documents.len()) else {
         return Err(AppError::NotFound);
     };
@@ -354,7 +324,7 @@ pub async fn supplement_upload(
             owner_id: owner,
             file_id: record.id,
             title: &title,
-            file_name: if name.trim().is_empty() { "tep" } else { &name },
+            file_name: &name,
             origin: Origin::Uploaded,
             dossier_id: None,
         })

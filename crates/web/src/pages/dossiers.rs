@@ -6,12 +6,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::dossier::{Action, Channel, DossierState};
 use motcua_domain::eform::Answers;
 
 use super::submission::review::answer_rows;
-use super::submission::{applicant_accounts, form_of};
+use super::submission::{applicant_accounts, form_of, version_entry, version_name};
 use super::{Layout, local_time, respond};
 use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
@@ -71,15 +70,7 @@ pub async fn list(
         .collect();
     let mut draft_rows = Vec::new();
     for draft in &drafts {
-        let name = match db
-            .procedure_version_by_id(draft.procedure_version_id)
-            .await?
-        {
-            Some((_, data)) => serde_json::from_str::<ProcedureEntry>(&data)
-                .map(|e| e.name)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
+        let name = version_name(&state, draft.procedure_version_id).await?;
         draft_rows.push(Row {
             href: format!("/ho-so-nhap/{}", draft.public_id),
             title: name,
@@ -171,12 +162,7 @@ pub async fn show(
     if !may_see_dossier(db, principal, &dossier).await? {
         return Err(AppError::NotFound);
     }
-    let (_, data) = db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry: ProcedureEntry =
-        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let entry = version_entry(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
         .await?

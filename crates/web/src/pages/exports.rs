@@ -13,8 +13,8 @@ use motcua_domain::dossier::DossierState;
 use motcua_domain::eform::{Answers, FormDefinition, Places};
 use motcua_store::dossiers::Dossier;
 
-use super::submission::form_of;
 use super::submission::review::answer_rows;
+use super::submission::{form_of, version_entry};
 use super::ways_in::email::base_url;
 use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
@@ -134,12 +134,7 @@ async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<
     if !may_see_dossier(db, principal, &dossier).await? {
         return Err(AppError::NotFound);
     }
-    let (_, data) = db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry: ProcedureEntry =
-        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let entry = version_entry(state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
         .await?
@@ -199,6 +194,14 @@ async fn filled_form(state: &AppState, loaded: &Loaded) -> Result<Doc, AppError>
     ))
 }
 
+/// Lays a document out as PDF off the async threads (it takes a few milliseconds).
+async fn pdf_bytes(doc: Doc) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || to_pdf(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// `GET /ho-so/{code}/to-khai.pdf`.
 pub async fn form_pdf(
     State(state): State<AppState>,
@@ -207,10 +210,7 @@ pub async fn form_pdf(
 ) -> Result<Response, AppError> {
     let loaded = load(&state, &current, &code).await?;
     let doc = filled_form(&state, &loaded).await?;
-    let bytes = tokio::task::spawn_blocking(move || to_pdf(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = pdf_bytes(doc).await?;
     Ok(file(
         bytes,
         "application/pdf",
@@ -348,10 +348,7 @@ pub async fn receipt_pdf(
         title: format!("Giấy xác nhận nộp hồ sơ {}", loaded.dossier.code),
         blocks,
     };
-    let bytes = tokio::task::spawn_blocking(move || to_pdf(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = pdf_bytes(doc).await?;
     Ok(file(
         bytes,
         "application/pdf",

@@ -10,7 +10,6 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::dossier::{Action, DossierState};
 use serde::Deserialize;
 
@@ -126,15 +125,7 @@ pub async fn lookup(
         );
         return respond(page, StatusCode::NOT_FOUND, None);
     };
-    let procedure = match db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-    {
-        Some((_, data)) => serde_json::from_str::<ProcedureEntry>(&data)
-            .map(|e| e.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let procedure = super::submission::version_name(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
         .await?

@@ -8,13 +8,11 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::eform::{Answers, prefill};
 use motcua_domain::validate::CitizenId;
-use motcua_store::drafts::NewDraft;
 use serde::Deserialize;
 
-use super::start::profile_facts;
-use super::{draft_ttl, form_of, online};
+use super::online;
+use super::start::{Opening, first_step, open_draft};
 use crate::auth::CurrentSession;
 use crate::catalog::short_name;
 use crate::pages::{Layout, respond};
@@ -128,32 +126,17 @@ pub async fn start(
         view.procedure_error = Some("Chưa có cơ quan nào nhận thủ tục này trên cổng".into());
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
-    let version = db
-        .current_procedure(&entry.code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let definition = form_of(entry);
-    let mut answers = Answers::new();
-    prefill(
-        &definition,
-        &profile_facts(&state, person.id).await?,
-        &mut answers,
-    );
-    let draft = db
-        .create_draft(&NewDraft {
-            account_id: person.id,
-            created_by: helper.account.id,
+    let draft = open_draft(
+        &state,
+        entry,
+        Opening {
+            applicant: person.id,
+            filler: helper.account.id,
+            prefill_from: person.id,
             assisted_by: Some(helper.account.id),
-            procedure_version_id: version.version_id,
-            agency_id: agency,
-            answers: &serde_json::Value::Object(answers).to_string(),
-            first_step: &definition.steps[0].id,
-            ttl_micros: draft_ttl(&state),
-        })
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/ho-so-nhap/{}/buoc/{}",
-        draft.public_id, definition.steps[0].id
-    ))
-    .into_response())
+            agency,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&first_step(&draft)).into_response())
 }

@@ -154,6 +154,29 @@ pub fn online_fee(entry: &ProcedureEntry) -> i64 {
         .sum()
 }
 
+/// The procedure as it was in a version (what a draft or dossier was filed under).
+pub async fn version_entry(state: &AppState, version_id: i64) -> Result<ProcedureEntry, AppError> {
+    let (code, data) = state
+        .store()
+        .db
+        .procedure_version_by_id(version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    serde_json::from_str(&data).map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))
+}
+
+/// The procedure's name in a version (empty when it cannot be read).
+pub async fn version_name(state: &AppState, version_id: i64) -> Result<String, AppError> {
+    Ok(match version_entry(state, version_id).await {
+        Ok(entry) => entry.name,
+        Err(AppError::Internal(e)) => {
+            tracing::warn!(error = %e, "unreadable procedure version");
+            String::new()
+        }
+        Err(other) => return Err(other),
+    })
+}
+
 /// Whose dossiers a principal may file and read: their own account and the
 /// organisations they represent.
 pub async fn applicant_accounts(
@@ -189,12 +212,8 @@ pub async fn load_draft(
         );
         return Err(AppError::NotFound);
     }
-    let (code, data) = db
-        .procedure_version_by_id(draft.procedure_version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry: ProcedureEntry = serde_json::from_str(&data)
-        .map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))?;
+    let entry = version_entry(state, draft.procedure_version_id).await?;
+    let code = entry.code.clone();
     let form = form_of(&entry);
     let answers: Answers = serde_json::from_str(&draft.answers).unwrap_or_default();
     Ok(DraftView {
@@ -223,15 +242,8 @@ pub async fn tidy_drafts(state: &AppState) -> Result<(usize, u64), AppError> {
     let soon = motcua_store::time::now_micros() + DRAFT_WARNING_DAYS * DAY_MICROS;
     let mut warned = 0;
     for draft in db.drafts_to_warn(soon).await? {
-        let name = match db
-            .procedure_version_by_id(draft.procedure_version_id)
-            .await?
-        {
-            Some((_, data)) => serde_json::from_str::<ProcedureEntry>(&data)
-                .map(|e| crate::catalog::short_name(&e.name))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
+        let name =
+            crate::catalog::short_name(&version_name(state, draft.procedure_version_id).await?);
         let link = format!(
             "{}/ho-so-nhap/{}",
             state

@@ -309,12 +309,7 @@ pub async fn confirmation(
     if !may_see_dossier(db, principal, &dossier).await? {
         return Err(AppError::NotFound);
     }
-    let (_, data) = db
-        .procedure_version_by_id(dossier.procedure_version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry: motcua_domain::catalog::ProcedureEntry =
-        serde_json::from_str(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let entry = super::version_entry(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
         .await?

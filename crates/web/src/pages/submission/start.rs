@@ -143,6 +143,59 @@ pub async fn profile_facts(state: &AppState, account_id: i64) -> Result<ProfileF
     })
 }
 
+/// Who a draft is for and who fills it.
+pub struct Opening {
+    /// The applicant account (the person or the organisation).
+    pub applicant: i64,
+    /// Who fills it in; their details prefill the form unless `prefill_from` says.
+    pub filler: i64,
+    /// Whose profile prefills the form (the person, when a helper fills it in).
+    pub prefill_from: i64,
+    /// The official or volunteer helping at an access point.
+    pub assisted_by: Option<i64>,
+    pub agency: i64,
+}
+
+/// Opens a draft of the current version of `entry`, prefilled from a profile.
+pub async fn open_draft(
+    state: &AppState,
+    entry: &motcua_domain::catalog::ProcedureEntry,
+    opening: Opening,
+) -> Result<motcua_store::drafts::Draft, AppError> {
+    let db = &state.store().db;
+    let version = db
+        .current_procedure(&entry.code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let definition = form_of(entry);
+    let mut answers = Answers::new();
+    prefill(
+        &definition,
+        &profile_facts(state, opening.prefill_from).await?,
+        &mut answers,
+    );
+    Ok(db
+        .create_draft(&NewDraft {
+            account_id: opening.applicant,
+            created_by: opening.filler,
+            assisted_by: opening.assisted_by,
+            procedure_version_id: version.version_id,
+            agency_id: opening.agency,
+            answers: &serde_json::Value::Object(answers).to_string(),
+            first_step: &definition.steps[0].id,
+            ttl_micros: draft_ttl(state),
+        })
+        .await?)
+}
+
+/// Where a new draft starts.
+pub fn first_step(draft: &motcua_store::drafts::Draft) -> String {
+    format!(
+        "/ho-so-nhap/{}/buoc/{}",
+        draft.public_id, draft.current_step
+    )
+}
+
 /// `POST /thu-tuc/{code}/nop-truc-tuyen`: opens a draft.
 pub async fn create(
     State(state): State<AppState>,
@@ -166,37 +219,21 @@ pub async fn create(
         view.agency_error = Some("Chọn cơ quan tiếp nhận trong danh sách".into());
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
-    let db = &state.store().db;
-    let version = db
-        .current_procedure(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let catalog = state.catalog().current();
     let entry = catalog.get(&code).ok_or(AppError::NotFound)?;
-    let definition = form_of(entry);
-    let mut answers = Answers::new();
     // Prefilled from the person filling it in (a representative fills in their own
     // details as the one asking).
-    prefill(
-        &definition,
-        &profile_facts(&state, principal.account.id).await?,
-        &mut answers,
-    );
-    let draft = db
-        .create_draft(&NewDraft {
-            account_id: applicant,
-            created_by: principal.account.id,
+    let draft = open_draft(
+        &state,
+        entry,
+        Opening {
+            applicant,
+            filler: principal.account.id,
+            prefill_from: principal.account.id,
             assisted_by: None,
-            procedure_version_id: version.version_id,
-            agency_id: agency,
-            answers: &serde_json::Value::Object(answers).to_string(),
-            first_step: &definition.steps[0].id,
-            ttl_micros: draft_ttl(&state),
-        })
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/ho-so-nhap/{}/buoc/{}",
-        draft.public_id, definition.steps[0].id
-    ))
-    .into_response())
+            agency,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&first_step(&draft)).into_response())
 }
