@@ -292,20 +292,12 @@ impl Db {
         .bind(draft_id)
         .fetch_one(&mut *tx)
         .await?;
-        let sequence: i64 = sqlx::query_scalar(
-            "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + 1 RETURNING last",
-        )
-        .bind(draft.agency_id)
-        .bind(submission.day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let code = format!(
-            "{}-{}-{:04}",
-            submission.agency_code, submission.day, sequence
-        );
+        // The day's number is taken last, so the per-agency counter row stays locked
+        // only for the end of the transaction: concurrent submissions to one agency
+        // queue there briefly instead of for the whole submission.
+        let placeholder = format!("~{}", draft.public_id);
         let new = NewDossier {
-            code: &code,
+            code: &placeholder,
             procedure_version_id: draft.procedure_version_id,
             agency_id: draft.agency_id,
             applicant_id: Some(draft.account_id),
@@ -317,15 +309,6 @@ impl Db {
             action: "submit",
         };
         let dossier = insert_dossier_row(&mut tx, &new, now).await?;
-        sqlx::query(
-            "UPDATE dossier SET submitted_at = $1, assisted_by = $2, filed_by = $3 WHERE id = $4",
-        )
-        .bind(now)
-        .bind(draft.assisted_by)
-        .bind(draft.created_by)
-        .bind(dossier.id)
-        .execute(&mut *tx)
-        .await?;
         insert_event(
             &mut tx,
             dossier.id,
@@ -348,6 +331,29 @@ impl Db {
         .bind(now)
         .bind(draft_id)
         .execute(&mut *tx)
+        .await?;
+        let sequence: i64 = sqlx::query_scalar(
+            "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + 1 RETURNING last",
+        )
+        .bind(draft.agency_id)
+        .bind(submission.day)
+        .fetch_one(&mut *tx)
+        .await?;
+        let code = format!(
+            "{}-{}-{:04}",
+            submission.agency_code, submission.day, sequence
+        );
+        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+            "UPDATE dossier SET code = $1, submitted_at = $2, assisted_by = $3, filed_by = $4 \
+             WHERE id = $5 RETURNING {DOSSIER_COLUMNS}"
+        )))
+        .bind(&code)
+        .bind(now)
+        .bind(draft.assisted_by)
+        .bind(draft.created_by)
+        .bind(dossier.id)
+        .fetch_one(&mut *tx)
         .await?;
         sqlx::query("UPDATE dossier_draft SET dossier_id = $1 WHERE id = $2")
             .bind(dossier.id)

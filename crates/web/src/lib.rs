@@ -78,6 +78,10 @@ struct Inner {
     notifier: notify::Notifier,
     oidc: Option<oidc::OidcClient>,
     places: tokio::sync::OnceCell<Arc<places::PlaceBook>>,
+    /// Procedure versions never change once saved: parsed once, kept.
+    versions: std::sync::RwLock<
+        std::collections::HashMap<i64, Arc<motcua_domain::catalog::ProcedureEntry>>,
+    >,
 }
 
 impl AppState {
@@ -87,6 +91,7 @@ impl AppState {
                 notifier: notify::Notifier::sandbox(store.db.clone()),
                 oidc: config.oidc.clone().map(oidc::OidcClient::new),
                 places: tokio::sync::OnceCell::new(),
+                versions: Default::default(),
                 store,
                 config,
                 catalog,
@@ -115,6 +120,44 @@ impl AppState {
             })
             .await
             .cloned()
+    }
+
+    /// A procedure version, parsed (cached: versions are immutable).
+    pub async fn procedure_version(
+        &self,
+        version_id: i64,
+    ) -> Result<Arc<motcua_domain::catalog::ProcedureEntry>, AppError> {
+        if let Some(entry) = self
+            .inner
+            .versions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&version_id)
+        {
+            return Ok(entry.clone());
+        }
+        let (code, data) = self
+            .inner
+            .store
+            .db
+            .procedure_version_by_id(version_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let entry: Arc<motcua_domain::catalog::ProcedureEntry> = Arc::new(
+            serde_json::from_str(&data)
+                .map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))?,
+        );
+        let mut versions = self
+            .inner
+            .versions
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        // Bounded: a catalog has thousands of versions at most; start over past that.
+        if versions.len() > 20_000 {
+            versions.clear();
+        }
+        versions.insert(version_id, entry.clone());
+        Ok(entry)
     }
 
     /// The national e-ID client, when configured.

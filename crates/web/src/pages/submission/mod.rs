@@ -156,13 +156,7 @@ pub fn online_fee(entry: &ProcedureEntry) -> i64 {
 
 /// The procedure as it was in a version (what a draft or dossier was filed under).
 pub async fn version_entry(state: &AppState, version_id: i64) -> Result<ProcedureEntry, AppError> {
-    let (code, data) = state
-        .store()
-        .db
-        .procedure_version_by_id(version_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    serde_json::from_str(&data).map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))
+    Ok(state.procedure_version(version_id).await?.as_ref().clone())
 }
 
 /// The procedure's name in a version (empty when it cannot be read).
