@@ -185,36 +185,9 @@ impl Db {
         expected_version: i64,
         event: &EventInput<'_>,
     ) -> StoreResult<(Dossier, DossierEvent)> {
-        let now = time::now_micros();
         let mut tx = self.begin_write().await?;
-        let from_state: Option<String> =
-            sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
-                .bind(dossier_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(from_state) = from_state else {
-            tx.rollback().await?;
-            return Err(StoreError::NotFound { what: "dossier" });
-        };
-        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
-            "UPDATE dossier SET state = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND version = $4 RETURNING {DOSSIER_COLUMNS}"
-        )))
-        .bind(event.to_state)
-        .bind(now)
-        .bind(dossier_id)
-        .bind(expected_version)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(dossier) = dossier else {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(
-                "the dossier was changed by someone else".into(),
-            ));
-        };
-        let event = insert_event(&mut tx, dossier_id, Some(&from_state), event, now).await?;
-        tx.commit().await?;
-        Ok((dossier, event))
+        let moved = advance_in(&mut tx, dossier_id, expected_version, event, None).await;
+        finish(tx, moved).await
     }
 
     pub async fn dossier(&self, id: i64) -> StoreResult<Dossier> {
@@ -240,6 +213,60 @@ impl Db {
     /// Re-reads a dossier's history and checks its hash chain.
     pub async fn verify_dossier_chain(&self, dossier_id: i64) -> StoreResult<ChainVerdict> {
         Ok(verify_chain(&self.dossier_events(dossier_id).await?))
+    }
+}
+
+/// Moves a dossier on inside `tx`: its state (and, when given, its answers) changes
+/// if it is still at `expected_version`, and the event is appended.
+pub(crate) async fn advance_in(
+    tx: &mut Transaction<'_, Any>,
+    dossier_id: i64,
+    expected_version: i64,
+    event: &EventInput<'_>,
+    form_data: Option<&str>,
+) -> StoreResult<(Dossier, DossierEvent)> {
+    let now = time::now_micros();
+    let from_state: Option<String> = sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
+        .bind(dossier_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(from_state) = from_state else {
+        return Err(StoreError::NotFound { what: "dossier" });
+    };
+    let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+        "UPDATE dossier SET state = $1, form_data = COALESCE($2, form_data), version = version + 1, \
+         updated_at = $3 WHERE id = $4 AND version = $5 RETURNING {DOSSIER_COLUMNS}"
+    )))
+    .bind(event.to_state)
+    .bind(form_data)
+    .bind(now)
+    .bind(dossier_id)
+    .bind(expected_version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(dossier) = dossier else {
+        return Err(StoreError::Conflict(
+            "the dossier was changed by someone else".into(),
+        ));
+    };
+    let event = insert_event(tx, dossier_id, Some(&from_state), event, now).await?;
+    Ok((dossier, event))
+}
+
+/// Commits `tx` when `result` is a success, rolls it back otherwise.
+pub(crate) async fn finish<T>(
+    tx: Transaction<'static, Any>,
+    result: StoreResult<T>,
+) -> StoreResult<T> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
     }
 }
 

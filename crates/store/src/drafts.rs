@@ -6,7 +6,8 @@ use sqlx::AssertSqlSafe;
 
 use crate::document_store::{STORED_COLUMNS, StoredDocument};
 use crate::dossiers::{
-    DOSSIER_COLUMNS, Dossier, EventInput, NewDossier, insert_dossier_row, insert_event,
+    DOSSIER_COLUMNS, Dossier, EventInput, NewDossier, advance_in, finish, insert_dossier_row,
+    insert_event,
 };
 use crate::{Db, StoreError, StoreResult, sessions, time};
 
@@ -395,40 +396,19 @@ impl Db {
         form_data: &str,
         event: &EventInput<'_>,
     ) -> StoreResult<(Dossier, crate::dossiers::DossierEvent)> {
-        let now = time::now_micros();
         let mut tx = self.begin_write().await?;
-        let from: Option<String> = sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
-            .bind(dossier_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(from) = from else {
-            tx.rollback().await?;
-            return Err(StoreError::NotFound { what: "dossier" });
-        };
-        let dossier = sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
-            "UPDATE dossier SET state = $1, form_data = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $4 AND version = $5 RETURNING {DOSSIER_COLUMNS}"
-        )))
-        .bind(event.to_state)
-        .bind(form_data)
-        .bind(now)
-        .bind(dossier_id)
-        .bind(expected_version)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(dossier) = dossier else {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict(
-                "the dossier was changed by someone else".into(),
-            ));
-        };
-        let event = insert_event(&mut tx, dossier_id, Some(&from), event, now).await?;
-        sqlx::query("UPDATE dossier_attachment SET added_by = 'supplementation' WHERE dossier_id = $1 AND added_by = 'pending'")
+        let moved = match advance_in(&mut tx, dossier_id, expected_version, event, Some(form_data)).await {
+            Ok(moved) => sqlx::query(
+                "UPDATE dossier_attachment SET added_by = 'supplementation' WHERE dossier_id = $1 AND added_by = 'pending'",
+            )
             .bind(dossier_id)
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok((dossier, event))
+            .await
+            .map(|_| moved)
+            .map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        finish(tx, moved).await
     }
 
     /// Adds a document to a dossier awaiting supplementation; it counts once the

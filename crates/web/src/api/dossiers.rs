@@ -19,7 +19,7 @@ use crate::pages::submission::review::{blockers, submit_view};
 use crate::pages::submission::start::{Opening, open_draft};
 use crate::pages::submission::steps::save_step_with;
 use crate::pages::submission::{
-    DraftView, applicant_accounts, context, load_draft, online, version_name,
+    DraftView, applicant_accounts, context, load_draft, online, state_label, version_name,
 };
 use crate::{AppError, AppState, FieldError};
 
@@ -420,11 +420,7 @@ async fn dossier_dto(
     Ok(DossierDto {
         code: dossier.code.clone(),
         procedure,
-        state_label: dossier
-            .state
-            .parse::<DossierState>()
-            .map(|s| s.label().to_string())
-            .unwrap_or_default(),
+        state_label: state_label(&dossier.state),
         state: dossier.state.clone(),
         submitted_at: db.dossier_submitted_at(dossier.id).await?.map(rfc3339),
         due_at: dossier.due_at.map(rfc3339),

@@ -10,7 +10,9 @@ use motcua_domain::dossier::{Action, Channel, DossierState};
 use motcua_domain::eform::Answers;
 
 use super::submission::review::answer_rows;
-use super::submission::{applicant_accounts, form_of, version_entry, version_name};
+use super::submission::{
+    applicant_accounts, form_of, state_label as label, version_entry, version_name,
+};
 use super::{Layout, local_time, respond};
 use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
@@ -39,13 +41,6 @@ const NEEDS_ACTION: &[DossierState] = &[
     DossierState::AwaitingPayment,
     DossierState::ResultReady,
 ];
-
-fn label(state: &str) -> String {
-    state
-        .parse::<DossierState>()
-        .map(|s| s.label().to_string())
-        .unwrap_or_else(|_| state.to_string())
-}
 
 /// `GET /ho-so`.
 pub async fn list(

@@ -7,14 +7,12 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use motcua_docs::{Block, Doc, national_heading, to_docx, to_pdf};
-use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
-use motcua_domain::deadline::ProcessingTime;
-use motcua_domain::dossier::DossierState;
+use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::eform::{Answers, FormDefinition, Places};
 use motcua_store::dossiers::Dossier;
 
 use super::submission::review::answer_rows;
-use super::submission::{form_of, version_entry};
+use super::submission::{expected_due, form_of, state_label, version_entry};
 use super::ways_in::email::base_url;
 use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
@@ -243,29 +241,13 @@ pub async fn receipt_pdf(
 ) -> Result<Response, AppError> {
     let loaded = load(&state, &current, &code).await?;
     let db = &state.store().db;
-    let expected = match loaded
-        .entry
-        .channels
-        .iter()
-        .find(|c| c.channel == SubmissionChannel::Online)
-        .and_then(|c| c.processing_time)
-    {
-        Some(allowance) => db
-            .working_calendar(Some(&loaded.agency_code))
-            .await?
-            .due(
-                motcua_store::time::from_micros(loaded.submitted_at)
-                    .with_timezone(&motcua_domain::VIETNAM_TIME)
-                    .fixed_offset(),
-                ProcessingTime {
-                    allowance,
-                    same_day_cutoff: loaded.entry.same_day_cutoff,
-                },
-            )
-            .ok()
-            .map(|due| due.format("%d/%m/%Y").to_string()),
-        None => None,
-    };
+    let expected = expected_due(
+        &state,
+        &loaded.entry,
+        &loaded.agency_code,
+        loaded.submitted_at,
+    )
+    .await?;
     let documents: Vec<String> = db
         .dossier_attachments(loaded.dossier.id)
         .await?
@@ -280,12 +262,7 @@ pub async fn receipt_pdf(
             format!("{name} ({})", d.file_name)
         })
         .collect();
-    let state_label = loaded
-        .dossier
-        .state
-        .parse::<DossierState>()
-        .map(|s| s.label().to_string())
-        .unwrap_or_default();
+    let state_label = state_label(&loaded.dossier.state);
     let tracking = format!(
         "{}/tra-cuu?ma={}",
         base_url(&state, &headers),

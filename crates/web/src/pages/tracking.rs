@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use motcua_domain::dossier::{Action, DossierState};
+use motcua_domain::dossier::Action;
 use serde::Deserialize;
 
 use super::account::{client_ip, form_session};
@@ -131,11 +131,7 @@ pub async fn lookup(
         .await?
         .map(|a| a.name)
         .unwrap_or_default();
-    let label = |s: &str| {
-        s.parse::<DossierState>()
-            .map(|s| s.label().to_string())
-            .unwrap_or_default()
-    };
+    let label = super::submission::state_label;
     let timeline = db
         .dossier_events(dossier.id)
         .await?

@@ -171,6 +171,44 @@ pub async fn version_name(state: &AppState, version_id: i64) -> Result<String, A
     })
 }
 
+/// A dossier state's Vietnamese label (the stored name if it is unknown).
+pub fn state_label(name: &str) -> String {
+    name.parse::<motcua_domain::dossier::DossierState>()
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|_| name.to_string())
+}
+
+/// When a dossier received at `from` is due (`dd/mm/yyyy`), by the online channel's
+/// processing time and the agency's working calendar; `None` without a processing time.
+pub async fn expected_due(
+    state: &AppState,
+    entry: &ProcedureEntry,
+    agency_code: &str,
+    from: i64,
+) -> Result<Option<String>, AppError> {
+    let Some(allowance) = entry
+        .channels
+        .iter()
+        .find(|c| c.channel == SubmissionChannel::Online)
+        .and_then(|c| c.processing_time)
+    else {
+        return Ok(None);
+    };
+    let calendar = state.store().db.working_calendar(Some(agency_code)).await?;
+    Ok(calendar
+        .due(
+            motcua_store::time::from_micros(from)
+                .with_timezone(&motcua_domain::VIETNAM_TIME)
+                .fixed_offset(),
+            motcua_domain::deadline::ProcessingTime {
+                allowance,
+                same_day_cutoff: entry.same_day_cutoff,
+            },
+        )
+        .ok()
+        .map(|due| due.format("%d/%m/%Y").to_string()))
+}
+
 /// Whose dossiers a principal may file and read: their own account and the
 /// organisations they represent.
 pub async fn applicant_accounts(

@@ -6,8 +6,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::catalog::SubmissionChannel;
-use motcua_domain::deadline::ProcessingTime;
 use motcua_domain::eform::{
     Answers, Field, FieldType, Places, Scope, display, group_thousands, item_name, normalize,
     validate, visible,
@@ -314,29 +312,13 @@ pub async fn confirmation(
         .agency(dossier.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let allowance = entry
-        .channels
-        .iter()
-        .find(|c| c.channel == SubmissionChannel::Online)
-        .and_then(|c| c.processing_time);
-    let expected = match allowance {
-        Some(allowance) => {
-            let calendar = db.working_calendar(Some(&agency.code)).await?;
-            calendar
-                .due(
-                    chrono::Utc::now()
-                        .with_timezone(&motcua_domain::VIETNAM_TIME)
-                        .fixed_offset(),
-                    ProcessingTime {
-                        allowance,
-                        same_day_cutoff: entry.same_day_cutoff,
-                    },
-                )
-                .ok()
-                .map(|due| due.format("%d/%m/%Y").to_string())
-        }
-        None => None,
-    };
+    let expected = super::expected_due(
+        &state,
+        &entry,
+        &agency.code,
+        motcua_store::time::now_micros(),
+    )
+    .await?;
     let profile = db.profile(principal.account.id).await?;
     let verification = db.verification(principal.account.id).await?;
     let mut channels = Vec::new();
