@@ -1,5 +1,5 @@
 //! DOCX output with the same text as the PDF: Times New Roman (what official forms
-//! use; Word substitutes a close font where it is missing), A4, the same blocks.
+//! use; Word substitutes a close font where it is missing), A4 or A5, the same blocks.
 
 use std::io::Cursor;
 
@@ -8,7 +8,7 @@ use docx_rs::{
     WidthType,
 };
 
-use crate::{BODY_SIZE, Block, Doc, DocError};
+use crate::{BODY_SIZE, Block, Doc, DocError, Paper};
 
 /// Points to the half-points Word uses for sizes.
 fn half_points(points: f32) -> usize {
@@ -27,14 +27,27 @@ fn run(text: &str, bold: bool, size: f32) -> Run {
 
 /// The document as DOCX bytes.
 pub fn to_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
-    // A4 in twentieths of a point, margins as the PDF's.
-    let mut docx = Docx::new().page_size(11906, 16838).page_margin(
-        PageMargin::new()
-            .top(1000)
-            .bottom(1120)
-            .left(1400)
-            .right(1000),
-    );
+    // In twentieths of a point, margins as the PDF's.
+    let (width, height, margin, line) = match doc.paper {
+        Paper::A4 => (
+            11906,
+            16838,
+            PageMargin::new()
+                .top(1000)
+                .bottom(1120)
+                .left(1400)
+                .right(1000),
+            9500,
+        ),
+        Paper::A5 => (
+            8391,
+            11906,
+            PageMargin::new().top(640).bottom(720).left(840).right(600),
+            6950,
+        ),
+    };
+    let half = line / 2;
+    let mut docx = Docx::new().page_size(width, height).page_margin(margin);
     for block in &doc.blocks {
         docx = match block {
             Block::Center { text, bold, size } => docx.add_paragraph(
@@ -53,7 +66,7 @@ pub fn to_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
             Block::Right { lines } => {
                 // A two-column borderless table: nothing on the left, the lines centred
                 // on the right.
-                let mut right = TableCell::new().width(4600, WidthType::Dxa);
+                let mut right = TableCell::new().width(half, WidthType::Dxa);
                 for (text, bold) in lines {
                     right = right.add_paragraph(
                         Paragraph::new()
@@ -62,13 +75,62 @@ pub fn to_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
                     );
                 }
                 let left = TableCell::new()
-                    .width(4600, WidthType::Dxa)
+                    .width(half, WidthType::Dxa)
                     .add_paragraph(Paragraph::new());
                 docx.add_table(
                     Table::new(vec![TableRow::new(vec![left, right])])
-                        .set_grid(vec![4600, 4600])
+                        .set_grid(vec![half, half])
                         .clear_all_border(),
                 )
+            }
+            Block::Columns { left, right } => {
+                let cell = |lines: &Vec<(String, bool)>| {
+                    let mut cell = TableCell::new().width(half, WidthType::Dxa);
+                    for (text, bold) in lines {
+                        cell = cell.add_paragraph(
+                            Paragraph::new()
+                                .add_run(run(text, *bold, BODY_SIZE))
+                                .align(AlignmentType::Center),
+                        );
+                    }
+                    cell
+                };
+                docx.add_table(
+                    Table::new(vec![TableRow::new(vec![cell(left), cell(right)])])
+                        .set_grid(vec![half, half])
+                        .clear_all_border(),
+                )
+            }
+            Block::Table {
+                widths,
+                header,
+                rows,
+            } => {
+                let total: f32 = widths.iter().sum::<f32>().max(f32::EPSILON);
+                let grid: Vec<usize> = widths
+                    .iter()
+                    .map(|w| (w / total * line as f32) as usize)
+                    .collect();
+                let table_rows = std::iter::once((header, true))
+                    .chain(rows.iter().map(|r| (r, false)))
+                    .map(|(row, bold)| {
+                        TableRow::new(
+                            grid.iter()
+                                .enumerate()
+                                .map(|(i, w)| {
+                                    TableCell::new().width(*w, WidthType::Dxa).add_paragraph(
+                                        Paragraph::new().add_run(run(
+                                            row.get(i).map(String::as_str).unwrap_or(""),
+                                            bold,
+                                            BODY_SIZE - 2.0,
+                                        )),
+                                    )
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                docx.add_table(Table::new(table_rows).set_grid(grid))
             }
             Block::Space(points) => docx.add_paragraph(
                 Paragraph::new().add_run(Run::new().add_text("").size(half_points(points / 2.0))),

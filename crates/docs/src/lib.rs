@@ -1,15 +1,17 @@
 //! motcua's documents: one simple model of a printed page (titles, paragraphs,
-//! label–value lines, a right-hand signature block, a QR code) written out as PDF
+//! label–value lines, a right-hand signature block, a QR code, ruled tables) written out as PDF
 //! (Noto Serif embedded and subset, so Vietnamese prints everywhere) or as DOCX with
-//! the same text. Kept in its own crate: the PDF engine is heavy to build.
+//! the same text; and registers as XLSX. Kept in its own crate: the PDF engine is heavy to build.
 
 mod docx;
 mod pdf;
 mod qr;
+mod xlsx;
 
 pub use docx::to_docx;
 pub use pdf::to_pdf;
 pub use qr::qr_modules;
+pub use xlsx::{Sheet, to_xlsx};
 
 /// One block of a document, top to bottom.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,12 +28,36 @@ pub enum Block {
     Space(f32),
     /// A QR code with a caption beside it.
     Qr { data: String, caption: String },
+    /// Two columns side by side, each line centred in its half: the heading of an
+    /// official form (agency | national title) or two signature blocks. Never split
+    /// across pages.
+    Columns {
+        left: Vec<(String, bool)>,
+        right: Vec<(String, bool)>,
+    },
+    /// A ruled table: column widths as shares of the line, a bold header row, then
+    /// the rows (a row is never split across pages).
+    Table {
+        widths: Vec<f32>,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The paper size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Paper {
+    #[default]
+    A4,
+    /// Half of A4, portrait: the one-stop forms handed to applicants.
+    A5,
 }
 
 /// A document: its title (metadata) and blocks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Doc {
     pub title: String,
+    pub paper: Paper,
     pub blocks: Vec<Block>,
 }
 
@@ -70,6 +96,15 @@ impl Doc {
                 Block::Field { label, value } => lines.push(format!("{label}: {value}")),
                 Block::Right { lines: right } => lines.extend(right.iter().map(|(t, _)| t.clone())),
                 Block::Qr { caption, .. } => lines.push(caption.clone()),
+                Block::Columns { left, right } => {
+                    lines.extend(left.iter().map(|(t, _)| t.clone()));
+                    lines.extend(right.iter().map(|(t, _)| t.clone()));
+                }
+                Block::Table { header, rows, .. } => {
+                    for row in std::iter::once(header).chain(rows) {
+                        lines.extend(row.iter().cloned());
+                    }
+                }
                 Block::Space(_) => {}
             }
         }
@@ -88,4 +123,6 @@ pub enum DocError {
     Docx(String),
     #[error("QR code: {0}")]
     Qr(String),
+    #[error("XLSX: {0}")]
+    Xlsx(String),
 }

@@ -1,4 +1,4 @@
-//! PDF output: blocks laid out on A4 pages (margins of official forms), text wrapped by
+//! PDF output: blocks laid out on A4 or A5 pages (margins of official forms), text wrapped by
 //! the font's own advance widths, Noto Serif embedded (krilla subsets it to the glyphs
 //! used, so a one-page receipt stays small).
 
@@ -13,7 +13,7 @@ use krilla::text::{Font, TextDirection};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use crate::{BODY_SIZE, Block, Doc, DocError, qr_modules};
+use crate::{BODY_SIZE, Block, Doc, DocError, Paper, qr_modules};
 
 static REGULAR_BYTES: &[u8] = include_bytes!("../fonts/NotoSerif-Regular.ttf");
 static BOLD_BYTES: &[u8] = include_bytes!("../fonts/NotoSerif-Bold.ttf");
@@ -21,13 +21,45 @@ static BOLD_BYTES: &[u8] = include_bytes!("../fonts/NotoSerif-Bold.ttf");
 static REGULAR: LazyLock<Option<Font>> = LazyLock::new(|| Font::new(REGULAR_BYTES.into(), 0));
 static BOLD: LazyLock<Option<Font>> = LazyLock::new(|| Font::new(BOLD_BYTES.into(), 0));
 
-const PAGE_WIDTH: f32 = 595.28;
-const PAGE_HEIGHT: f32 = 841.89;
-const LEFT: f32 = 70.0;
-const RIGHT: f32 = 50.0;
-const TOP: f32 = 50.0;
-const BOTTOM: f32 = 56.0;
 const LINE: f32 = 1.45;
+
+/// A paper's size and margins, in points.
+#[derive(Clone, Copy)]
+struct Sheet {
+    width: f32,
+    height: f32,
+    left: f32,
+    right: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl Sheet {
+    fn of(paper: Paper) -> Self {
+        match paper {
+            Paper::A4 => Self {
+                width: 595.28,
+                height: 841.89,
+                left: 70.0,
+                right: 50.0,
+                top: 50.0,
+                bottom: 56.0,
+            },
+            Paper::A5 => Self {
+                width: 419.53,
+                height: 595.28,
+                left: 42.0,
+                right: 30.0,
+                top: 32.0,
+                bottom: 36.0,
+            },
+        }
+    }
+
+    fn text_width(&self) -> f32 {
+        self.width - self.left - self.right
+    }
+}
 
 /// One thing drawn on a page.
 enum Mark {
@@ -42,6 +74,13 @@ enum Mark {
         x: f32,
         y: f32,
         side: f32,
+    },
+    /// A filled rectangle (table rules).
+    Rule {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
     },
 }
 
@@ -106,20 +145,22 @@ fn wrap(text: &str, bold: bool, size: f32, max: f32) -> Vec<String> {
 struct Layout {
     pages: Vec<Vec<Mark>>,
     y: f32,
+    sheet: Sheet,
 }
 
 impl Layout {
-    fn new() -> Self {
+    fn new(sheet: Sheet) -> Self {
         Self {
             pages: vec![Vec::new()],
-            y: TOP,
+            y: sheet.top,
+            sheet,
         }
     }
 
     fn room(&mut self, height: f32) {
-        if self.y + height > PAGE_HEIGHT - BOTTOM {
+        if self.y + height > self.sheet.height - self.sheet.bottom {
             self.pages.push(Vec::new());
-            self.y = TOP;
+            self.y = self.sheet.top;
         }
     }
 
@@ -143,17 +184,18 @@ impl Layout {
     }
 
     fn block(&mut self, block: &Block) -> Result<(), DocError> {
-        let text_width = PAGE_WIDTH - LEFT - RIGHT;
+        let text_width = self.sheet.text_width();
+        let left_margin = self.sheet.left;
         match block {
             Block::Center { text, bold, size } => {
                 for line in wrap(text, *bold, *size, text_width) {
                     let w = width(font_bytes(*bold), &line, *size);
-                    self.line(LEFT + (text_width - w) / 2.0, line, *bold, *size);
+                    self.line(left_margin + (text_width - w) / 2.0, line, *bold, *size);
                 }
             }
             Block::Text { text, bold } => {
                 for line in wrap(text, *bold, BODY_SIZE, text_width) {
-                    self.line(LEFT, line, *bold, BODY_SIZE);
+                    self.line(left_margin, line, *bold, BODY_SIZE);
                 }
             }
             Block::Field { label, value } => {
@@ -165,23 +207,23 @@ impl Layout {
                 let first = words.next().unwrap_or_default();
                 self.room(BODY_SIZE * LINE);
                 self.mark(Mark::Text {
-                    x: LEFT,
+                    x: left_margin,
                     baseline: self.y + BODY_SIZE,
                     bold: true,
                     size: BODY_SIZE,
                     text: label,
                 });
-                self.line(LEFT + label_width, first, false, BODY_SIZE);
+                self.line(left_margin + label_width, first, false, BODY_SIZE);
                 let rest: Vec<String> = words.collect();
                 if !rest.is_empty() {
                     for line in wrap(&rest.join(" "), false, BODY_SIZE, text_width) {
-                        self.line(LEFT, line, false, BODY_SIZE);
+                        self.line(left_margin, line, false, BODY_SIZE);
                     }
                 }
             }
             Block::Right { lines } => {
                 let half = text_width / 2.0;
-                let x0 = LEFT + half;
+                let x0 = left_margin + half;
                 let wrapped: Vec<(String, bool)> = lines
                     .iter()
                     .flat_map(|(text, bold)| {
@@ -198,6 +240,108 @@ impl Layout {
                 }
             }
             Block::Space(points) => self.y += points,
+            Block::Columns { left, right } => {
+                let half = text_width / 2.0;
+                let column = |lines: &Vec<(String, bool)>| -> Vec<(String, bool)> {
+                    lines
+                        .iter()
+                        .flat_map(|(text, bold)| {
+                            wrap(text, *bold, BODY_SIZE, half - 6.0)
+                                .into_iter()
+                                .map(move |line| (line, *bold))
+                        })
+                        .collect()
+                };
+                let (left, right) = (column(left), column(right));
+                let rows = left.len().max(right.len());
+                self.room(rows as f32 * BODY_SIZE * LINE);
+                let top = self.y;
+                for (x0, lines) in [(left_margin, &left), (left_margin + half, &right)] {
+                    let mut y = top;
+                    for (line, bold) in lines {
+                        let w = width(font_bytes(*bold), line, BODY_SIZE);
+                        self.mark(Mark::Text {
+                            x: x0 + (half - w) / 2.0,
+                            baseline: y + BODY_SIZE,
+                            bold: *bold,
+                            size: BODY_SIZE,
+                            text: line.clone(),
+                        });
+                        y += BODY_SIZE * LINE;
+                    }
+                }
+                self.y = top + rows as f32 * BODY_SIZE * LINE;
+            }
+            Block::Table {
+                widths,
+                header,
+                rows,
+            } => {
+                let size = BODY_SIZE - 2.0;
+                let total: f32 = widths.iter().sum::<f32>().max(f32::EPSILON);
+                let columns: Vec<f32> = widths.iter().map(|w| w / total * text_width).collect();
+                let rule = 0.6;
+                for (index, row) in std::iter::once(header).chain(rows).enumerate() {
+                    let bold = index == 0;
+                    let cells: Vec<Vec<String>> = columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| {
+                            wrap(
+                                row.get(i).map(String::as_str).unwrap_or(""),
+                                bold,
+                                size,
+                                w - 6.0,
+                            )
+                        })
+                        .collect();
+                    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                    let height = lines as f32 * size * LINE + 6.0;
+                    self.room(height + rule);
+                    let top = self.y;
+                    let mut x = left_margin;
+                    for (cell, w) in cells.iter().zip(&columns) {
+                        let mut y = top + 3.0;
+                        for line in cell {
+                            self.mark(Mark::Text {
+                                x: x + 3.0,
+                                baseline: y + size,
+                                bold,
+                                size,
+                                text: line.clone(),
+                            });
+                            y += size * LINE;
+                        }
+                        self.mark(Mark::Rule {
+                            x,
+                            y: top,
+                            width: rule,
+                            height,
+                        });
+                        x += w;
+                    }
+                    self.mark(Mark::Rule {
+                        x,
+                        y: top,
+                        width: rule,
+                        height,
+                    });
+                    self.mark(Mark::Rule {
+                        x: left_margin,
+                        y: top,
+                        width: text_width,
+                        height: rule,
+                    });
+                    self.mark(Mark::Rule {
+                        x: left_margin,
+                        y: top + height,
+                        width: text_width,
+                        height: rule,
+                    });
+                    self.y = top + height;
+                }
+                self.y += 4.0;
+            }
             Block::Qr { data, caption } => {
                 let (count, dark) = qr_modules(data)?;
                 let side = 96.0_f32;
@@ -206,12 +350,12 @@ impl Layout {
                 let top = self.y;
                 for (x, y) in dark {
                     self.mark(Mark::Square {
-                        x: LEFT + x as f32 * module,
+                        x: left_margin + x as f32 * module,
                         y: top + y as f32 * module,
                         side: module,
                     });
                 }
-                let caption_x = LEFT + side + 14.0;
+                let caption_x = left_margin + side + 14.0;
                 let mut y = top;
                 for line in wrap(caption, false, 10.5, text_width - side - 14.0) {
                     self.mark(Mark::Text {
@@ -236,7 +380,8 @@ pub fn to_pdf(doc: &Doc) -> Result<Vec<u8>, DocError> {
         .clone()
         .ok_or(DocError::Font("Noto Serif Regular"))?;
     let bold = BOLD.clone().ok_or(DocError::Font("Noto Serif Bold"))?;
-    let mut layout = Layout::new();
+    let sheet = Sheet::of(doc.paper);
+    let mut layout = Layout::new(sheet);
     for block in &doc.blocks {
         layout.block(block)?;
     }
@@ -246,7 +391,7 @@ pub fn to_pdf(doc: &Doc) -> Result<Vec<u8>, DocError> {
             .title(doc.title.clone())
             .creator("motcua".into()),
     );
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
+    let settings = PageSettings::from_wh(sheet.width, sheet.height)
         .ok_or_else(|| DocError::Pdf("page size".into()))?;
     for marks in &layout.pages {
         let mut page = document.start_page_with(settings.clone());
@@ -278,6 +423,17 @@ pub fn to_pdf(doc: &Doc) -> Result<Vec<u8>, DocError> {
                 }
                 Mark::Square { x, y, side } => {
                     if let Some(rect) = Rect::from_xywh(*x, *y, *side + 0.05, *side + 0.05) {
+                        squares.push_rect(rect);
+                        any_square = true;
+                    }
+                }
+                Mark::Rule {
+                    x,
+                    y,
+                    width,
+                    height,
+                } => {
+                    if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
                         squares.push_rect(rect);
                         any_square = true;
                     }

@@ -39,6 +39,7 @@ fn sample() -> Doc {
     });
     Doc {
         title: "Tờ khai".into(),
+        paper: Default::default(),
         blocks,
     }
 }

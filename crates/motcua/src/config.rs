@@ -88,6 +88,9 @@ pub struct Config {
     pub draft_ttl_days: u64,
     /// Largest attached file, in MB.
     pub max_upload_mb: u64,
+    /// Working days before a dossier's due time when its holder and the desk are
+    /// warned (and an apology letter is drafted if it will be late).
+    pub deadline_warning_days: u64,
 }
 
 impl Default for Config {
@@ -118,6 +121,7 @@ impl Default for Config {
             oidc_citizen_id_claim: "citizen_id".into(),
             draft_ttl_days: 30,
             max_upload_mb: 20,
+            deadline_warning_days: 2,
         }
     }
 }
@@ -151,6 +155,7 @@ struct FileConfig {
     oidc_citizen_id_claim: Option<String>,
     draft_ttl_days: Option<u64>,
     max_upload_mb: Option<u64>,
+    deadline_warning_days: Option<u64>,
 }
 
 /// The keys with a default, listed once for the file and the environment.
@@ -171,7 +176,8 @@ macro_rules! plain_keys {
             secure_cookies,
             oidc_citizen_id_claim,
             draft_ttl_days,
-            max_upload_mb
+            max_upload_mb,
+            deadline_warning_days
         )
     };
 }
@@ -236,6 +242,7 @@ impl Config {
             ("catalog_refresh_secs", self.catalog_refresh_secs),
             ("draft_ttl_days", self.draft_ttl_days),
             ("max_upload_mb", self.max_upload_mb),
+            ("deadline_warning_days", self.deadline_warning_days),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(ConfigError(format!("key `{key}`: must be greater than 0")));

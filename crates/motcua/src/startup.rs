@@ -190,6 +190,7 @@ pub async fn start(
             draft_ttl_days: i64::try_from(config.draft_ttl_days).unwrap_or(i64::MAX / 2),
             max_upload_bytes: usize::try_from(config.max_upload_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
+            deadline_warning_days: u32::try_from(config.deadline_warning_days.min(30)).unwrap_or(2),
         },
         catalog.clone(),
     );
@@ -269,6 +270,11 @@ async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Recei
                 Ok((0, 0)) => {}
                 Ok((warned, removed)) => tracing::info!(warned, removed, "drafts tidied"),
                 Err(e) => tracing::warn!(error = %e, "cannot tidy drafts"),
+            }
+            match motcua_web::desk::deadline_sweep(&state, motcua_web::desk::now()).await {
+                Ok(0) => {}
+                Ok(warned) => tracing::info!(warned, "deadline warnings sent"),
+                Err(e) => tracing::warn!(error = %e, "cannot send deadline warnings"),
             }
         }
     }

@@ -411,6 +411,7 @@ async fn authorization_matrix() {
                     Access::SignedIn => signed_in,
                     Access::SecondFactorPending => pending,
                     Access::CounterStaff => has("reception") || has("volunteer"),
+                    Access::Official => has("reception") || has("specialist") || has("leader"),
                     Access::AgencyAdmin => has("agency_admin") || has("system_admin"),
                     Access::SystemAdmin => has("system_admin"),
                     // Integrations only: a browser session never passes.

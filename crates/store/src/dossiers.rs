@@ -28,6 +28,26 @@ pub struct Dossier {
     pub received_at: Option<i64>,
     pub due_at: Option<i64>,
     pub version: i64,
+    pub submitted_at: Option<i64>,
+    pub assisted_by: Option<i64>,
+    pub filed_by: Option<i64>,
+    /// The state machine with its deadline clock (JSON), once the back office moved it.
+    pub flow: Option<String>,
+    /// The official holding the dossier (none: the current step's pool).
+    pub holder_id: Option<i64>,
+    /// The index of the current workflow step.
+    pub step: i64,
+    /// The agency working on it while transferred (none: its own agency).
+    pub handling_agency_id: Option<i64>,
+    /// The new return date set by an apology letter (form 04).
+    pub extended_due_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    /// `early`, `on_time` or `late`, once finished.
+    pub timeliness: Option<String>,
+    /// The entry number in the agency's register for the year of receipt.
+    pub register_no: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// One entry of a dossier's history.
@@ -73,6 +93,27 @@ pub struct EventInput<'a> {
     pub data: &'a str,
 }
 
+/// The back office's side of a move, written with the state: the state machine and
+/// its clock, and the dossier's place in its workflow. Every field is the new value.
+#[derive(Clone, Debug, Default)]
+pub struct Progress<'a> {
+    /// The state machine with its deadline clock, as JSON.
+    pub flow: &'a str,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub holder_id: Option<i64>,
+    pub step: i64,
+    pub handling_agency_id: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub timeliness: Option<&'a str>,
+    pub extended_due_at: Option<i64>,
+    /// Take the next entry of the agency's register for this year (at receipt).
+    pub register_year: Option<i32>,
+    /// The instant of the move (microseconds), as the state machine applied it; none:
+    /// now.
+    pub at: Option<i64>,
+}
+
 /// Where a chain is broken, if it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainVerdict {
@@ -81,7 +122,8 @@ pub enum ChainVerdict {
 }
 
 pub(crate) const DOSSIER_COLUMNS: &str = "id, code, procedure_version_id, agency_id, applicant_id, channel, state, form_data, \
-     priority, received_at, due_at, version";
+     priority, received_at, due_at, version, submitted_at, assisted_by, filed_by, flow, holder_id, step, \
+     handling_agency_id, extended_due_at, finished_at, timeliness, register_no, created_at, updated_at";
 const EVENT_COLUMNS: &str =
     "id, dossier_id, seq, at, actor_id, action, from_state, to_state, note, data, prev_hash, hash";
 
@@ -186,7 +228,46 @@ impl Db {
         event: &EventInput<'_>,
     ) -> StoreResult<(Dossier, DossierEvent)> {
         let mut tx = self.begin_write().await?;
-        let moved = advance_in(&mut tx, dossier_id, expected_version, event, None).await;
+        let moved = advance_in(&mut tx, dossier_id, expected_version, event, None, None).await;
+        finish(tx, moved).await
+    }
+
+    /// Moves a dossier on as the back office does: its state, its state machine and
+    /// place in the workflow, and the event, if it is still at `expected_version`
+    /// (otherwise a conflict, nothing written).
+    ///
+    /// `form_data` replaces the answers (a supplement that corrects them); a
+    /// `supplement` also makes the documents uploaded for it count.
+    pub async fn move_dossier(
+        &self,
+        dossier_id: i64,
+        expected_version: i64,
+        event: &EventInput<'_>,
+        progress: &Progress<'_>,
+        form_data: Option<&str>,
+    ) -> StoreResult<(Dossier, DossierEvent)> {
+        let mut tx = self.begin_write().await?;
+        let mut moved = advance_in(
+            &mut tx,
+            dossier_id,
+            expected_version,
+            event,
+            form_data,
+            Some(progress),
+        )
+        .await;
+        if moved.is_ok() && event.action == "supplement" {
+            let marked = sqlx::query(
+                "UPDATE dossier_attachment SET added_by = 'supplementation' \
+                 WHERE dossier_id = $1 AND added_by = 'pending'",
+            )
+            .bind(dossier_id)
+            .execute(&mut *tx)
+            .await;
+            if let Err(e) = marked {
+                moved = Err(e.into());
+            }
+        }
         finish(tx, moved).await
     }
 
@@ -224,8 +305,9 @@ pub(crate) async fn advance_in(
     expected_version: i64,
     event: &EventInput<'_>,
     form_data: Option<&str>,
+    progress: Option<&Progress<'_>>,
 ) -> StoreResult<(Dossier, DossierEvent)> {
-    let now = time::now_micros();
+    let now = progress.and_then(|p| p.at).unwrap_or_else(time::now_micros);
     let from_state: Option<String> = sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
         .bind(dossier_id)
         .fetch_optional(&mut **tx)
@@ -244,13 +326,59 @@ pub(crate) async fn advance_in(
     .bind(expected_version)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(dossier) = dossier else {
+    let Some(mut dossier) = dossier else {
         return Err(StoreError::Conflict(
             "the dossier was changed by someone else".into(),
         ));
     };
+    if let Some(progress) = progress {
+        dossier = write_progress(tx, &dossier, progress, now).await?;
+    }
     let event = insert_event(tx, dossier_id, Some(&from_state), event, now).await?;
     Ok((dossier, event))
+}
+
+/// Writes the back office's side of a move (the row is already locked by the update of
+/// its state), taking a register number if asked and none was taken yet.
+async fn write_progress(
+    tx: &mut Transaction<'_, Any>,
+    dossier: &Dossier,
+    progress: &Progress<'_>,
+    now: i64,
+) -> StoreResult<Dossier> {
+    let register_no = match (dossier.register_no, progress.register_year) {
+        (Some(number), _) => Some(number),
+        (None, Some(year)) => Some(
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, 1) \
+                 ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + 1 RETURNING last",
+            )
+            .bind(dossier.agency_id)
+            .bind(format!("register-{year}"))
+            .fetch_one(&mut **tx)
+            .await?,
+        ),
+        (None, None) => None,
+    };
+    Ok(sqlx::query_as::<_, Dossier>(AssertSqlSafe(format!(
+        "UPDATE dossier SET flow = $1, received_at = $2, due_at = $3, holder_id = $4, step = $5, \
+         handling_agency_id = $6, finished_at = $7, timeliness = $8, extended_due_at = $9, register_no = $10, \
+         updated_at = $11 WHERE id = $12 RETURNING {DOSSIER_COLUMNS}"
+    )))
+    .bind(progress.flow)
+    .bind(progress.received_at)
+    .bind(progress.due_at)
+    .bind(progress.holder_id)
+    .bind(progress.step)
+    .bind(progress.handling_agency_id)
+    .bind(progress.finished_at)
+    .bind(progress.timeliness)
+    .bind(progress.extended_due_at)
+    .bind(register_no)
+    .bind(now)
+    .bind(dossier.id)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 /// Commits `tx` when `result` is a success, rolls it back otherwise.

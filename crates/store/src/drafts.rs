@@ -31,10 +31,12 @@ pub struct Draft {
     pub warned_at: Option<i64>,
     /// The dossier it became, once submitted.
     pub dossier_id: Option<i64>,
+    /// `counter` for a paper dossier digitised at the desk; none when filed online.
+    pub channel: Option<String>,
 }
 
 const DRAFT_COLUMNS: &str = "id, public_id, account_id, created_by, assisted_by, procedure_version_id, agency_id, \
-     answers, current_step, version, created_at, updated_at, expires_at, warned_at, dossier_id";
+     answers, current_step, version, created_at, updated_at, expires_at, warned_at, dossier_id, channel";
 
 /// A new draft.
 #[derive(Clone, Debug)]
@@ -82,6 +84,15 @@ pub struct DossierSummary {
 }
 
 impl Db {
+    /// Marks a draft as a paper dossier digitised at the counter.
+    pub async fn mark_counter_draft(&self, draft_id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE dossier_draft SET channel = 'counter' WHERE id = $1")
+            .bind(draft_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn create_draft(&self, new: &NewDraft<'_>) -> StoreResult<Draft> {
         let now = time::now_micros();
         Ok(sqlx::query_as::<_, Draft>(AssertSqlSafe(format!(
@@ -397,7 +408,7 @@ impl Db {
         event: &EventInput<'_>,
     ) -> StoreResult<(Dossier, crate::dossiers::DossierEvent)> {
         let mut tx = self.begin_write().await?;
-        let moved = match advance_in(&mut tx, dossier_id, expected_version, event, Some(form_data)).await {
+        let moved = match advance_in(&mut tx, dossier_id, expected_version, event, Some(form_data), None).await {
             Ok(moved) => sqlx::query(
                 "UPDATE dossier_attachment SET added_by = 'supplementation' WHERE dossier_id = $1 AND added_by = 'pending'",
             )

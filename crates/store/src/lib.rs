@@ -9,6 +9,7 @@ pub mod calendars;
 pub mod codes;
 mod db;
 pub mod demo;
+pub mod desk;
 pub mod document_store;
 pub mod dossiers;
 pub mod drafts;

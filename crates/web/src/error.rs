@@ -38,6 +38,10 @@ pub enum AppError {
     Unauthorized,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A conflict explained to the person in Vietnamese (what changed, what to do):
+    /// 409 with this message on the page and in the API error.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -66,12 +70,20 @@ impl From<StoreError> for AppError {
 #[derive(Clone, Debug)]
 struct Problem {
     fields: Vec<FieldError>,
+    /// A message for the person, replacing the status's generic one.
+    message: Option<String>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut message = None;
         let (status, fields) = match self {
             AppError::Validation(fields) => (StatusCode::UNPROCESSABLE_ENTITY, fields),
+            AppError::Refused(text) => {
+                tracing::info!(message = %text, "refused");
+                message = Some(text);
+                (StatusCode::CONFLICT, Vec::new())
+            }
             AppError::NotFound => (StatusCode::NOT_FOUND, Vec::new()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, Vec::new()),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, Vec::new()),
@@ -85,7 +97,9 @@ impl IntoResponse for AppError {
             }
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(Problem { fields });
+        response
+            .extensions_mut()
+            .insert(Problem { fields, message });
         response
     }
 }
@@ -202,17 +216,19 @@ pub async fn render(request: Request, next: Next) -> Response {
         Some(problem) => problem,
         // Statuses produced by the router and the middleware (bad paths, wrong methods,
         // timeouts, body limits), which carry no marker.
-        None if matches!(status.as_u16(), 400 | 405 | 413 | 503) && !is_readiness => {
-            Problem { fields: Vec::new() }
-        }
+        None if matches!(status.as_u16(), 400 | 405 | 413 | 503) && !is_readiness => Problem {
+            fields: Vec::new(),
+            message: None,
+        },
         None => return response,
     };
-    let (code, title, message) = describe(status);
+    let (code, title, generic) = describe(status);
+    let message = problem.message.as_deref().unwrap_or(generic);
     let mut rendered = if is_api {
         Json(ApiErrorBody {
             error: ApiError {
                 code: code.to_string(),
-                message: title.to_string(),
+                message: problem.message.clone().unwrap_or_else(|| title.to_string()),
                 fields: problem.fields.clone(),
                 request_id: request_id.clone(),
             },

@@ -5,6 +5,7 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod catalog;
+pub mod desk;
 mod error;
 mod health;
 mod layers;
@@ -47,6 +48,8 @@ pub struct WebConfig {
     pub draft_ttl_days: i64,
     /// Largest attachment, in bytes.
     pub max_upload_bytes: usize,
+    /// Working days before the due time when a dossier's holder and desk are warned.
+    pub deadline_warning_days: u32,
 }
 
 impl Default for WebConfig {
@@ -60,6 +63,7 @@ impl Default for WebConfig {
             oidc: None,
             draft_ttl_days: 30,
             max_upload_bytes: 20 * 1024 * 1024,
+            deadline_warning_days: 2,
         }
     }
 }

@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{AgencyAdmin, ApiToken, CounterStaff, Public, SecondFactorPending, SignedIn, SystemAdmin};
+    use Access::{AgencyAdmin, ApiToken, CounterStaff, Official, Public, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -100,12 +100,30 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/ho-so/{code}/da-nop", SignedIn),
         route("GET", "/ho-so/{code}/bien-nhan.pdf", SignedIn),
         route("POST", "/ho-so/{code}/rut", SignedIn),
+        route("POST", "/ho-so/{code}/dung", SignedIn),
         route("GET", "/ho-so/{code}/bo-sung", SignedIn),
         route("POST", "/ho-so/{code}/bo-sung", SignedIn),
         route("POST", "/ho-so/{code}/bo-sung/tep", SignedIn),
         route("POST", "/ho-so/{code}/danh-gia", SignedIn),
         route("GET", "/ho-so/{code}/to-khai.pdf", SignedIn),
         route("GET", "/ho-so/{code}/to-khai.docx", SignedIn),
+        route("GET", "/ho-so/{code}/mau/{file}", SignedIn),
+        route("GET", "/ho-so/{code}/ket-qua/{id}", SignedIn),
+        route("GET", "/can-bo/ho-so", Official),
+        route("GET", "/can-bo/ho-so/{code}", Official),
+        route("POST", "/can-bo/ho-so/{code}/thao-tac", Official),
+        route("POST", "/can-bo/ho-so/{code}/ghi-chu", Official),
+        route("POST", "/can-bo/ho-so/{code}/ket-qua", Official),
+        route("GET", "/can-bo/ho-so/{code}/ket-qua/{id}", Official),
+        route("GET", "/can-bo/ho-so/{code}/tep/{id}", Official),
+        route("GET", "/can-bo/ho-so/{code}/mau/{file}", Official),
+        route("GET", "/can-bo/so-theo-doi", Official),
+        route("GET", "/can-bo/so-theo-doi.xlsx", Official),
+        route("GET", "/can-bo/tiep-nhan-truc-tiep", Official),
+        route("POST", "/can-bo/tiep-nhan-truc-tiep", Official),
+        route("GET", "/quan-tri/quy-trinh", AgencyAdmin),
+        route("GET", "/quan-tri/quy-trinh/{agency}/{code}", AgencyAdmin),
+        route("POST", "/quan-tri/quy-trinh/{agency}/{code}", AgencyAdmin),
         route("GET", "/tra-cuu", Public),
         route("POST", "/tra-cuu", Public),
         route("GET", "/api/v1/openapi.json", Public),
@@ -325,6 +343,7 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
             get(pages::exports::receipt_pdf),
         )
         .route("/ho-so/{code}/rut", post(pages::dossier_actions::withdraw))
+        .route("/ho-so/{code}/dung", post(pages::dossier_actions::stop))
         .route(
             "/ho-so/{code}/bo-sung",
             get(pages::dossier_actions::supplement_form).post(pages::dossier_actions::supplement),
@@ -336,6 +355,57 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route("/ho-so/{code}/danh-gia", post(pages::dossier_actions::rate))
         .route("/ho-so/{code}/to-khai.pdf", get(pages::exports::form_pdf))
         .route("/ho-so/{code}/to-khai.docx", get(pages::exports::form_docx))
+        .route(
+            "/ho-so/{code}/mau/{file}",
+            get(pages::desk::files::applicant_form),
+        )
+        .route(
+            "/ho-so/{code}/ket-qua/{id}",
+            get(pages::desk::files::applicant_result),
+        )
+        .route("/can-bo/ho-so", get(pages::desk::queue::show))
+        .route("/can-bo/ho-so/{code}", get(pages::desk::dossier::show))
+        .route(
+            "/can-bo/ho-so/{code}/thao-tac",
+            post(pages::desk::actions::perform),
+        )
+        .route(
+            "/can-bo/ho-so/{code}/ghi-chu",
+            post(pages::desk::actions::note),
+        )
+        .route(
+            "/can-bo/ho-so/{code}/ket-qua",
+            post(pages::desk::files::add_result),
+        )
+        .route(
+            "/can-bo/ho-so/{code}/ket-qua/{id}",
+            get(pages::desk::files::official_result),
+        )
+        .route(
+            "/can-bo/ho-so/{code}/tep/{id}",
+            get(pages::desk::files::attachment),
+        )
+        .route(
+            "/can-bo/ho-so/{code}/mau/{file}",
+            get(pages::desk::files::official_form),
+        )
+        .route(
+            "/can-bo/so-theo-doi",
+            get(pages::desk::files::register_page),
+        )
+        .route(
+            "/can-bo/so-theo-doi.xlsx",
+            get(pages::desk::files::register_xlsx),
+        )
+        .route(
+            "/can-bo/tiep-nhan-truc-tiep",
+            get(pages::desk::counter::form).post(pages::desk::counter::start),
+        )
+        .route("/quan-tri/quy-trinh", get(pages::desk::workflows::list))
+        .route(
+            "/quan-tri/quy-trinh/{agency}/{code}",
+            get(pages::desk::workflows::edit).post(pages::desk::workflows::save),
+        )
         .route(
             "/tra-cuu",
             get(pages::tracking::form).post(pages::tracking::lookup),

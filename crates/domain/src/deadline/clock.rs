@@ -273,6 +273,31 @@ impl DeadlineClock {
             .map(Some)
     }
 
+    /// When a share of the processing time ends: `allowance` counted from the clock's
+    /// start, its finished waits excluded (the due time of a workflow step).
+    ///
+    /// ```
+    /// # use chrono::DateTime;
+    /// # use motcua_domain::calendar::WorkingCalendar;
+    /// # use motcua_domain::deadline::{Allowance, DeadlineClock};
+    /// let at = |s| DateTime::parse_from_rfc3339(s).unwrap();
+    /// let clock = DeadlineClock::start(at("2026-03-02T08:00:00+07:00"), Allowance::WorkingDays(3).into());
+    /// let due = clock.share_due(&WorkingCalendar::default(), Allowance::WorkingHours(2))?;
+    /// assert_eq!(due.to_rfc3339(), "2026-03-02T10:00:00+07:00");
+    /// # Ok::<(), motcua_domain::calendar::CalendarError>(())
+    /// ```
+    pub fn share_due(
+        &self,
+        calendar: &WorkingCalendar,
+        allowance: crate::deadline::Allowance,
+    ) -> Result<DateTime<FixedOffset>, CalendarError> {
+        let time = ProcessingTime {
+            allowance,
+            same_day_cutoff: self.processing_time.same_day_cutoff,
+        };
+        calendar.due_after_pauses(self.received_at, time, &self.pauses)
+    }
+
     /// Working time the dossier has consumed up to `at`: from the clock's start, waits
     /// excluded, and no further than the finish.
     ///

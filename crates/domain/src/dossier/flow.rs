@@ -161,6 +161,29 @@ pub struct EventData {
     /// The wait for the applicant that this event ended, which the deadline excludes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_ended: Option<Pause>,
+    /// The postal tracking number of a result sent by post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
+    /// The official the dossier was handed to (account id), on a hand-over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_to: Option<i64>,
+    /// The workflow step the dossier moved to (its index), on a hand-over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u32>,
+    /// The agency the dossier was transferred to or came back from (its code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// Early, on time or late: of a hand-over against its step's allowance, or of the
+    /// dossier when its result is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeliness: Option<crate::deadline::Timeliness>,
+    /// The new return date of an apology letter (form 04).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "serde_formats::option_instant"
+    )]
+    pub new_due: Option<DateTime<FixedOffset>>,
 }
 
 /// The record of one transition, to append to the dossier's history.

@@ -13,11 +13,13 @@
 
 mod flow;
 mod rules;
+mod workflow;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use flow::{Command, DossierEvent, DossierFlow, EventData, TransitionError};
+pub use workflow::{WORKING_DAY_HOURS, Workflow, WorkflowProblem, WorkflowStep, workflow_hours};
 
 /// A name that is not one of the known stable names.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

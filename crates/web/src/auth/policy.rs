@@ -25,6 +25,9 @@ pub enum Access {
     SecondFactorPending,
     /// An official at a counter (reception desk or volunteer), second factor passed.
     CounterStaff,
+    /// An official who processes dossiers (reception desk, specialist or leader of some
+    /// agency; each handler checks the dossier's agency), second factor passed.
+    Official,
     /// An agency administrator (of any agency; each handler checks the agency) or a
     /// system administrator, second factor passed.
     AgencyAdmin,
@@ -42,6 +45,7 @@ impl Access {
             Access::SignedIn => "signed_in",
             Access::SecondFactorPending => "second_factor_pending",
             Access::CounterStaff => "counter_staff",
+            Access::Official => "official",
             Access::AgencyAdmin => "agency_admin",
             Access::SystemAdmin => "system_admin",
             Access::ApiToken(_) => "api_token",
@@ -60,6 +64,11 @@ impl Access {
                 p.roles
                     .iter()
                     .any(|r| r.role == "reception" || r.role == "volunteer")
+            }),
+            Access::Official => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
+                p.roles
+                    .iter()
+                    .any(|r| r.agency_id.is_some() && PROCESSING_ROLES.contains(&r.role.as_str()))
             }),
             Access::AgencyAdmin => session
                 .and_then(|s| s.principal.as_ref())
@@ -132,7 +141,10 @@ impl DossierScope {
     pub fn covers(&self, dossier: &Dossier) -> bool {
         match self {
             DossierScope::Applicants(ids) => dossier.applicant_id.is_some_and(|a| ids.contains(&a)),
-            DossierScope::Agencies(ids) => ids.contains(&dossier.agency_id),
+            DossierScope::Agencies(ids) => {
+                ids.contains(&dossier.agency_id)
+                    || dossier.handling_agency_id.is_some_and(|h| ids.contains(&h))
+            }
             DossierScope::Nothing => false,
         }
     }

@@ -9,12 +9,11 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
-use motcua_domain::catalog::{Problem, ProcedureEntry, SubmissionChannel};
-use motcua_domain::deadline::{Allowance, ProcessingTime};
-use motcua_domain::dossier::{Command, DossierFlow, DossierState, EventData, Role};
+use motcua_domain::catalog::{Problem, ProcedureEntry};
+use motcua_domain::dossier::{Action, Command, DossierState, EventData, Role};
 use motcua_domain::eform::{Answers, FileKind, Scope, Slot, merge_step, normalize, validate};
 use motcua_store::document_store::{NewStoredDocument, Origin};
-use motcua_store::dossiers::{Dossier, EventInput};
+use motcua_store::dossiers::Dossier;
 use serde::Deserialize;
 
 use super::submission::documents::{read_upload, refusal};
@@ -22,6 +21,7 @@ use super::submission::render::Render;
 use super::submission::{applicant_accounts, context, form_of};
 use super::{Layout, respond};
 use crate::auth::CurrentSession;
+use crate::desk::DeskAction;
 use crate::{AppError, AppState};
 
 /// A dossier of the signed-in applicant (their own or a represented organisation's);
@@ -53,43 +53,41 @@ pub async fn applicant_dossier(
     Ok((dossier, entry))
 }
 
-/// The flow of a dossier not yet received (its clock has not started). Received
-/// dossiers are moved on by the back office, which keeps their clock.
-fn flow_before_receipt(dossier: &Dossier, entry: &ProcedureEntry) -> Option<DossierFlow> {
-    let state = dossier.state.parse::<DossierState>().ok()?;
-    let allowance = entry
-        .channels
-        .iter()
-        .find(|c| c.channel == SubmissionChannel::Online)
-        .and_then(|c| c.processing_time)
-        .unwrap_or(Allowance::SameDay);
-    let time = ProcessingTime {
-        allowance,
-        same_day_cutoff: entry.same_day_cutoff,
-    };
-    DossierFlow::from_parts(state, time, None).ok()
-}
-
-/// Applies an applicant's command; `Err` is the reason in Vietnamese.
-fn applicant_step(
-    dossier: &Dossier,
-    entry: &ProcedureEntry,
-    command: Command,
-) -> Result<(DossierState, EventData), String> {
-    let mut flow = flow_before_receipt(dossier, entry).ok_or_else(|| {
-        "Hồ sơ đã được tiếp nhận: việc này cần làm với cơ quan giải quyết.".to_string()
-    })?;
-    let now = chrono::Utc::now()
-        .with_timezone(&motcua_domain::VIETNAM_TIME)
-        .fixed_offset();
-    flow.apply(command, Role::Applicant, now)
-        .map(|event| (event.to, event.data))
-        .map_err(|e| e.to_string())
+/// Whether the applicant may take `action` now (the dossier's own state machine, with
+/// its deadline clock once received, decides).
+pub fn applicant_may(dossier: &Dossier, entry: &ProcedureEntry, action: Action) -> bool {
+    crate::desk::flow_of(dossier, entry)
+        .map(|flow| flow.allowed_actions(Role::Applicant).contains(&action))
+        .unwrap_or(false)
 }
 
 /// Whether the applicant may withdraw now.
 pub fn can_withdraw(dossier: &Dossier, entry: &ProcedureEntry) -> bool {
-    applicant_step(dossier, entry, Command::Withdraw).is_ok()
+    applicant_may(dossier, entry, Action::Withdraw)
+}
+
+/// Moves the applicant's dossier through the back office's one path.
+async fn applicant_act(
+    state: &AppState,
+    current: &CurrentSession,
+    dossier: Dossier,
+    action: DeskAction,
+    note: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let principal = current.signed_in()?;
+    let desk = crate::desk::describe(state, dossier).await?;
+    crate::desk::act(
+        state,
+        &desk,
+        principal,
+        &[Role::Applicant],
+        action,
+        note,
+        version,
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -106,7 +104,6 @@ pub async fn withdraw(
     Path(code): Path<String>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, AppError> {
-    let principal = current.signed_in()?;
     let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
     if form.dong_y.is_none() {
         return Err(AppError::field(
@@ -114,24 +111,22 @@ pub async fn withdraw(
             "Đánh dấu ô xác nhận để rút hồ sơ",
         ));
     }
-    let (to, data) =
-        applicant_step(&dossier, &entry, Command::Withdraw).map_err(AppError::Conflict)?;
+    if !can_withdraw(&dossier, &entry) {
+        return Err(AppError::Refused(
+            "Hồ sơ đã được tiếp nhận nên không rút được nữa; bạn có thể đề nghị dừng giải quyết"
+                .into(),
+        ));
+    }
     let version = form.version.parse().unwrap_or(dossier.version);
-    state
-        .store()
-        .db
-        .append_dossier_event(
-            dossier.id,
-            version,
-            &EventInput {
-                actor_id: Some(principal.account.id),
-                action: "withdraw",
-                to_state: to.as_str(),
-                note: "",
-                data: &serde_json::to_string(&data).unwrap_or_default(),
-            },
-        )
-        .await?;
+    applicant_act(
+        &state,
+        &current,
+        dossier,
+        DeskAction::Flow(Command::Withdraw),
+        "",
+        version,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
 }
 
@@ -246,7 +241,9 @@ fn awaiting_supplement(dossier: &Dossier) -> Result<(), AppError> {
     if dossier.state == DossierState::AwaitingSupplementation.as_str() {
         Ok(())
     } else {
-        Err(AppError::Conflict("not awaiting supplementation".into()))
+        Err(AppError::Refused(
+            "Hồ sơ không ở trạng thái chờ bổ sung".into(),
+        ))
     }
 }
 
@@ -342,7 +339,6 @@ pub async fn supplement(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let principal = current.signed_in()?;
     let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
     awaiting_supplement(&dossier)?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
@@ -391,26 +387,62 @@ pub async fn supplement(
         )
         .await;
     }
-    let (to, mut data) =
-        applicant_step(&dossier, &entry, Command::Supplement).map_err(AppError::Conflict)?;
-    data.fields = request.fields.clone();
     let form_data = serde_json::Value::Object(normalize(&form, &answers)).to_string();
-    state
-        .store()
-        .db
-        .supplement_dossier(
-            dossier.id,
-            version,
-            &form_data,
-            &EventInput {
-                actor_id: Some(principal.account.id),
-                action: "supplement",
-                to_state: to.as_str(),
-                note: "",
-                data: &serde_json::to_string(&data).unwrap_or_default(),
-            },
-        )
-        .await?;
+    applicant_act(
+        &state,
+        &current,
+        dossier,
+        DeskAction::Supplement {
+            form_data,
+            fields: request.fields.clone(),
+        },
+        "",
+        version,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StopForm {
+    #[serde(default, rename = "_version")]
+    version: String,
+    #[serde(default)]
+    ly_do: String,
+    dong_y: Option<String>,
+}
+
+/// `POST /ho-so/{code}/dung`: the applicant asks to stop processing a received
+/// dossier; the agency's notice (form 05) follows in the dossier.
+pub async fn stop(
+    State(state): State<AppState>,
+    axum::Extension(current): axum::Extension<CurrentSession>,
+    Path(code): Path<String>,
+    Form(form): Form<StopForm>,
+) -> Result<Response, AppError> {
+    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    if form.dong_y.is_none() {
+        return Err(AppError::field(
+            "dong_y",
+            "Đánh dấu ô xác nhận để đề nghị dừng giải quyết",
+        ));
+    }
+    if !applicant_may(&dossier, &entry, Action::Stop) {
+        return Err(AppError::Refused(
+            "Hồ sơ không ở giai đoạn có thể đề nghị dừng giải quyết".into(),
+        ));
+    }
+    let version = form.version.parse().unwrap_or(dossier.version);
+    let note: String = form.ly_do.trim().chars().take(1000).collect();
+    applicant_act(
+        &state,
+        &current,
+        dossier,
+        DeskAction::Flow(Command::Stop),
+        &note,
+        version,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
 }
 

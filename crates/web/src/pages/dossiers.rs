@@ -113,6 +113,14 @@ struct DossierPage {
     version: i64,
     can_supplement: bool,
     can_withdraw: bool,
+    can_stop: bool,
+    /// Forms issued to the applicant: (number, title).
+    forms: Vec<(String, String)>,
+    /// Result files, once returned electronically: (id, title, file name).
+    results: Vec<(i64, String, String)>,
+    /// Messages from the officials: (when, text).
+    messages: Vec<(String, String)>,
+    paused: bool,
     can_rate: bool,
     rating: Option<(i64, String)>,
     code: String,
@@ -208,6 +216,29 @@ pub async fn show(
             None => false,
         };
     let rating = db.dossier_rating(dossier.id).await?;
+    let desk = crate::desk::describe(&state, dossier.clone()).await?;
+    let events = db.dossier_events(dossier.id).await?;
+    let forms = crate::desk::forms::issued(&desk, &events)
+        .into_iter()
+        .filter(|f| f.for_applicant())
+        .map(|f| (f.number().to_string(), f.title().to_string()))
+        .collect();
+    let results = if dossier.state == DossierState::Returned.as_str() {
+        db.results(dossier.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.title, r.file_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let messages = db
+        .notes(dossier.id, false)
+        .await?
+        .into_iter()
+        .map(|n| (local_time(n.created_at, "%H:%M %d/%m/%Y"), n.body))
+        .collect();
+    let due_at = desk.due_at();
     let page = DossierPage {
         layout: Layout::new(&format!("Hồ sơ {}", dossier.code)),
         csrf: current.session.csrf_token.clone(),
@@ -216,6 +247,16 @@ pub async fn show(
             && dossier.state == DossierState::AwaitingSupplementation.as_str(),
         can_withdraw: applicant && super::dossier_actions::can_withdraw(&dossier, &entry),
         can_rate: applicant && super::dossier_actions::can_rate(&dossier.state),
+        can_stop: applicant
+            && super::dossier_actions::applicant_may(
+                &dossier,
+                &entry,
+                motcua_domain::dossier::Action::Stop,
+            ),
+        forms,
+        results,
+        messages,
+        paused: desk.flow.clock().is_some_and(|c| c.is_paused()),
         rating,
         procedure: entry.name.clone(),
         state: label(&dossier.state),
@@ -223,7 +264,7 @@ pub async fn show(
         state_name: dossier.state.clone(),
         agency: agency.name,
         submitted: submitted_at.map(|at| local_time(at, "%H:%M %d/%m/%Y")),
-        due: dossier.due_at.map(|at| local_time(at, "%d/%m/%Y")),
+        due: due_at.map(|at| local_time(at, "%H:%M %d/%m/%Y")),
         channel: dossier
             .channel
             .parse::<Channel>()

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use motcua_docs::{Block, Doc, national_heading, to_docx, to_pdf};
+use motcua_docs::{Block, Doc, Paper, national_heading, to_docx, to_pdf};
 use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::eform::{Answers, FormDefinition, Places};
 use motcua_store::dossiers::Dossier;
@@ -19,7 +19,7 @@ use crate::auth::policy::may_see_dossier;
 use crate::{AppError, AppState};
 
 /// "Nha Trang, ngày 05 tháng 09 năm 2026".
-fn place_and_date(place: &str, micros: i64) -> String {
+pub(crate) fn place_and_date(place: &str, micros: i64) -> String {
     let day = motcua_store::time::from_micros(micros).with_timezone(&motcua_domain::VIETNAM_TIME);
     format!(
         "{place}, ngày {:02} tháng {:02} năm {}",
@@ -31,7 +31,7 @@ fn place_and_date(place: &str, micros: i64) -> String {
 
 /// The place line of a form: the commune of the agency's unit, shortened
 /// ("Phường Nha Trang" → "Nha Trang").
-fn place_of(agency_name: &str) -> String {
+pub(crate) fn place_of(agency_name: &str) -> String {
     for prefix in [
         "Ủy ban nhân dân phường ",
         "Ủy ban nhân dân xã ",
@@ -111,6 +111,7 @@ pub fn form_document(
     });
     Doc {
         title: form.title.clone(),
+        paper: Paper::A4,
         blocks,
     }
 }
@@ -159,7 +160,7 @@ async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<
     })
 }
 
-fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(crate) fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -193,7 +194,7 @@ async fn filled_form(state: &AppState, loaded: &Loaded) -> Result<Doc, AppError>
 }
 
 /// Lays a document out as PDF off the async threads (it takes a few milliseconds).
-async fn pdf_bytes(doc: Doc) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn pdf_bytes(doc: Doc) -> Result<Vec<u8>, AppError> {
     tokio::task::spawn_blocking(move || to_pdf(&doc))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -323,6 +324,7 @@ pub async fn receipt_pdf(
     });
     let doc = Doc {
         title: format!("Giấy xác nhận nộp hồ sơ {}", loaded.dossier.code),
+        paper: Paper::A4,
         blocks,
     };
     let bytes = pdf_bytes(doc).await?;

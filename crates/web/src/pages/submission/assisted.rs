@@ -20,8 +20,11 @@ use crate::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "admin/assisted_filing.html")]
-struct AssistedPage {
+pub(crate) struct AssistedPage {
     layout: Layout,
+    /// A paper dossier digitised at the desk, rather than online filing for someone.
+    counter: bool,
+    action: &'static str,
     csrf: String,
     message: Option<String>,
     citizen_id: String,
@@ -32,11 +35,25 @@ struct AssistedPage {
 }
 
 fn page(state: &AppState, current: &CurrentSession) -> AssistedPage {
+    filing_page(state, current, None)
+}
+
+/// The filing page: online filing for someone (any procedure filed online), or with
+/// `counter_agencies`, a paper dossier at the desk (the procedures those agencies
+/// perform, whatever their channels).
+pub(crate) fn filing_page(
+    state: &AppState,
+    current: &CurrentSession,
+    counter_agencies: Option<&[String]>,
+) -> AssistedPage {
     let catalog = state.catalog().current();
     let procedures = catalog
         .entries()
         .iter()
-        .filter(|e| online(e))
+        .filter(|e| match counter_agencies {
+            Some(codes) => e.agencies.iter().any(|a| codes.contains(a)) || codes.is_empty(),
+            None => online(e),
+        })
         .map(|e| {
             (
                 e.code.clone(),
@@ -44,8 +61,19 @@ fn page(state: &AppState, current: &CurrentSession) -> AssistedPage {
             )
         })
         .collect();
+    let counter = counter_agencies.is_some();
     AssistedPage {
-        layout: Layout::new("Nộp hồ sơ giúp người dân"),
+        layout: Layout::new(if counter {
+            "Tiếp nhận hồ sơ trực tiếp"
+        } else {
+            "Nộp hồ sơ giúp người dân"
+        }),
+        counter,
+        action: if counter {
+            "/can-bo/tiep-nhan-truc-tiep"
+        } else {
+            "/quan-tri/nop-ho-tro"
+        },
         csrf: current.session.csrf_token.clone(),
         message: None,
         citizen_id: String::new(),
@@ -65,12 +93,12 @@ pub async fn form(
 }
 
 #[derive(Deserialize)]
-pub struct AssistedForm {
+pub(crate) struct AssistedForm {
     #[serde(default)]
-    so_can_cuoc: String,
+    pub(crate) so_can_cuoc: String,
     #[serde(default)]
-    thu_tuc: String,
-    da_kiem_tra: Option<String>,
+    pub(crate) thu_tuc: String,
+    pub(crate) da_kiem_tra: Option<String>,
 }
 
 /// `POST /quan-tri/nop-ho-tro`: opens the person's draft, filled by the helper.
@@ -79,8 +107,21 @@ pub async fn start(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Form(form): Form<AssistedForm>,
 ) -> Result<Response, AppError> {
+    let view = page(&state, &current);
+    open_for(&state, &current, view, form, None).await
+}
+
+/// Opens the person's draft for a helper, or (with `counter_agency`) a counter
+/// dossier at that agency's desk.
+pub(crate) async fn open_for(
+    state: &AppState,
+    current: &CurrentSession,
+    mut view: AssistedPage,
+    form: AssistedForm,
+    counter_agency: Option<i64>,
+) -> Result<Response, AppError> {
+    let state = state.clone();
     let helper = current.signed_in()?;
-    let mut view = page(&state, &current);
     view.citizen_id = form.so_can_cuoc.trim().to_string();
     view.procedure = form.thu_tuc.clone();
     let db = &state.store().db;
@@ -103,9 +144,15 @@ pub async fn start(
         });
     }
     let catalog = state.catalog().current();
-    let entry = catalog.get(&form.thu_tuc).filter(|e| online(e));
+    let entry = catalog
+        .get(&form.thu_tuc)
+        .filter(|e| counter_agency.is_some() || online(e));
     if entry.is_none() {
-        view.procedure_error = Some("Chọn một thủ tục nộp trực tuyến được".into());
+        view.procedure_error = Some(if counter_agency.is_some() {
+            "Chọn một thủ tục trong danh sách".into()
+        } else {
+            "Chọn một thủ tục nộp trực tuyến được".into()
+        });
     }
     let (Some(person), Some(entry), None) = (person, entry, &view.id_error) else {
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
@@ -116,14 +163,21 @@ pub async fn start(
     }
     // The helper's own agency when it handles the procedure, else the first that does.
     let agencies = db.procedure_agency_ids(&entry.code).await?;
-    let own: Vec<i64> = helper.roles.iter().filter_map(|r| r.agency_id).collect();
-    let Some(agency) = agencies
-        .iter()
-        .find(|a| own.contains(a))
-        .or(agencies.first())
+    let own: Vec<i64> = match counter_agency {
+        Some(desk) => vec![desk],
+        None => helper.roles.iter().filter_map(|r| r.agency_id).collect(),
+    };
+    let chosen = agencies.iter().find(|a| own.contains(a)).copied();
+    let Some(agency) = chosen.or(agencies
+        .first()
         .copied()
+        .filter(|_| counter_agency.is_none()))
     else {
-        view.procedure_error = Some("Chưa có cơ quan nào nhận thủ tục này trên cổng".into());
+        view.procedure_error = Some(if counter_agency.is_some() {
+            "Cơ quan của bạn không giải quyết thủ tục này".into()
+        } else {
+            "Chưa có cơ quan nào nhận thủ tục này trên cổng".into()
+        });
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
     let draft = open_draft(
@@ -133,10 +187,13 @@ pub async fn start(
             applicant: person.id,
             filler: helper.account.id,
             prefill_from: person.id,
-            assisted_by: Some(helper.account.id),
+            assisted_by: counter_agency.is_none().then_some(helper.account.id),
             agency,
         },
     )
     .await?;
+    if counter_agency.is_some() {
+        db.mark_counter_draft(draft.id).await?;
+    }
     Ok(Redirect::to(&first_step(&draft)).into_response())
 }

@@ -233,12 +233,16 @@ pub async fn submit_view(
         .with_timezone(&motcua_domain::VIETNAM_TIME)
         .format("%y%m%d")
         .to_string();
-    let state_name = if online_fee(&view.entry) > 0 {
+    let counter = view.draft.channel.as_deref() == Some("counter");
+    // Fees of a paper dossier are paid at the desk.
+    let state_name = if online_fee(&view.entry) > 0 && !counter {
         "awaiting_payment"
     } else {
         "submitted"
     };
-    let channel = if view.draft.assisted_by.is_some() {
+    let channel = if counter {
+        "counter"
+    } else if view.draft.assisted_by.is_some() {
         "assisted"
     } else {
         "online"
@@ -275,6 +279,10 @@ pub async fn submit(
     let principal = current.signed_in()?;
     let view = load_draft(&state, principal, &id).await?;
     match submit_view(&state, principal, &view).await? {
+        // The desk goes on with a counter dossier: receive it, print form 01.
+        Ok((dossier, _)) if dossier.channel == "counter" => {
+            Ok(Redirect::to(&format!("/can-bo/ho-so/{}", dossier.code)).into_response())
+        }
         Ok((dossier, _)) => {
             Ok(Redirect::to(&format!("/ho-so/{}/da-nop", dossier.code)).into_response())
         }

@@ -1,0 +1,518 @@
+//! The one-stop back office over HTTP, on SQLite and PostgreSQL: the reception queue,
+//! reception decisions with their forms, the workflow from the desk to the specialist,
+//! the leader and back, results returned electronically, concurrent actions (issue:
+//! one-stop back office).
+
+mod common;
+
+use common::visitor::{Visitor, minted_session};
+use common::{TestApp, backends};
+use motcua_store::Db;
+use motcua_store::drafts::NewDraft;
+use reqwest::StatusCode;
+
+const CITIZEN: &str = "an.nguyen@congdan.example";
+const DESK: &str = "tiepnhan@nhatrang.example";
+const SPECIALIST: &str = "chuyenvien@nhatrang.example";
+const LEADER: &str = "lanhdao@nhatrang.example";
+const VOLUNTEER: &str = "tinhnguyen@nhatrang.example";
+const MARITAL_STATUS: &str = "1.004873";
+
+/// Complete answers of the marital status certificate (no document needed).
+pub fn marital_answers() -> String {
+    serde_json::json!({
+        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
+        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
+        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
+        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng",
+        "so_ban": "1"
+    })
+    .to_string()
+}
+
+/// An files a marital status certificate online (a complete draft, submitted through
+/// the portal); returns the dossier code.
+async fn file(db: &Db, an: &mut Visitor, an_csrf: &str) -> String {
+    let account = db
+        .account_by_citizen_id("056090001234")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+    let version = db.current_procedure(MARITAL_STATUS).await.unwrap().unwrap();
+    let draft = db
+        .create_draft(&NewDraft {
+            account_id: account.id,
+            created_by: account.id,
+            assisted_by: None,
+            procedure_version_id: version.version_id,
+            agency_id: agency.id,
+            answers: &marital_answers(),
+            first_step: "nguoi_duoc_xac_nhan",
+            ttl_micros: 3_600_000_000,
+        })
+        .await
+        .unwrap();
+    let submitted = an
+        .post(
+            &format!("/ho-so-nhap/{}/nop", draft.public_id),
+            &[("_csrf", an_csrf)],
+        )
+        .await;
+    assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+    let to = submitted.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    to.trim_start_matches("/ho-so/")
+        .trim_end_matches("/da-nop")
+        .to_string()
+}
+
+/// Posts a back-office action on a dossier at its current version.
+async fn act(
+    db: &Db,
+    official: &mut Visitor,
+    csrf: &str,
+    code: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let version = db
+        .dossier_by_code(code)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let mut all = vec![("_csrf", csrf), ("_version", version.as_str())];
+    all.extend_from_slice(fields);
+    official
+        .post(&format!("/can-bo/ho-so/{code}/thao-tac"), &all)
+        .await
+}
+
+async fn state_of(db: &Db, code: &str) -> String {
+    db.dossier_by_code(code).await.unwrap().unwrap().state
+}
+
+async fn text(visitor: &mut Visitor, path: &str) -> (StatusCode, String) {
+    let response = visitor.get(path).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+fn a_pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+#[tokio::test]
+async fn a_dossier_goes_from_the_desk_to_the_leader_and_back_to_the_citizen() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut an, an_csrf) = minted_session(&app, &db, CITIZEN, false).await;
+        let (mut desk, desk_csrf) = minted_session(&app, &db, DESK, true).await;
+        let (mut specialist, specialist_csrf) = minted_session(&app, &db, SPECIALIST, true).await;
+        let (mut leader, leader_csrf) = minted_session(&app, &db, LEADER, true).await;
+        let code = file(&db, &mut an, &an_csrf).await;
+
+        // The queue: online dossiers first, marked as priority.
+        let (status, queue) = text(&mut desk, "/can-bo/ho-so").await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(
+            queue.contains(&code) && queue.contains("ưu tiên"),
+            "{queue}"
+        );
+        let (_, waiting) = text(&mut desk, "/can-bo/ho-so?trang_thai=submitted").await;
+        assert!(waiting.contains(&code));
+        let (_, counted) = text(&mut desk, "/can-bo/ho-so?trang_thai=returned").await;
+        assert!(!counted.contains(&format!("data-code=\"{code}\"")));
+
+        // Volunteers and citizens do not reach the back office.
+        let (mut volunteer, _) = minted_session(&app, &db, VOLUNTEER, true).await;
+        assert_eq!(
+            volunteer
+                .get(&format!("/can-bo/ho-so/{code}"))
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            an.get("/can-bo/ho-so").await.status(),
+            StatusCode::FORBIDDEN
+        );
+
+        // The desk asks for more: an empty request is refused field by field.
+        let empty = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[("thao_tac", "request_supplement")],
+        )
+        .await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let asked = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[
+                ("thao_tac", "request_supplement"),
+                ("danh_sach", "Bản sao sổ hộ khẩu\nẢnh chân dung 4x6"),
+                ("truong", "muc_dich"),
+                ("ghi_chu", "Mục đích ghi chưa rõ"),
+            ],
+        )
+        .await;
+        assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&db, &code).await, "awaiting_supplementation");
+        // Form 02, for the applicant and the desk.
+        let form02 = an.get(&format!("/ho-so/{code}/mau/02.pdf")).await;
+        assert_eq!(form02.status(), StatusCode::OK);
+        assert_eq!(form02.headers()["content-type"], "application/pdf");
+        let form02 = desk.get(&format!("/can-bo/ho-so/{code}/mau/02.docx")).await;
+        assert_eq!(form02.status(), StatusCode::OK);
+        let words = common::documents::docx_words(&form02.bytes().await.unwrap()).join(" ");
+        assert!(
+            words.contains("1. Bản sao sổ hộ khẩu")
+                && words.contains("Khai lại các mục của tờ khai: Mục đích"),
+            "{words}"
+        );
+        // Not yet received: no form 01.
+        assert_eq!(
+            an.get(&format!("/ho-so/{code}/mau/01.pdf")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // The citizen corrects the marked answer.
+        let (_, page) = text(&mut an, &format!("/ho-so/{code}")).await;
+        assert!(page.contains("Chờ bổ sung hồ sơ"));
+        let version = db
+            .dossier_by_code(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .to_string();
+        let supplied = an
+            .post(
+                &format!("/ho-so/{code}/bo-sung"),
+                &[
+                    ("_csrf", &an_csrf),
+                    ("_version", &version),
+                    ("muc_dich", "Để mua bán, chuyển nhượng tài sản"),
+                ],
+            )
+            .await;
+        assert_eq!(supplied.status(), StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&db, &code).await, "submitted");
+
+        // A second request is warned about: the law allows one.
+        let again = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[
+                ("thao_tac", "request_supplement"),
+                ("danh_sach", "Giấy tờ khác"),
+            ],
+        )
+        .await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.text().await.unwrap().contains("một lần"));
+        let (_, desk_page) = text(&mut desk, &format!("/can-bo/ho-so/{code}")).await;
+        assert!(
+            desk_page.contains("đã được yêu cầu bổ sung một lần"),
+            "the page warns before a second request"
+        );
+
+        // Received: the clock starts, the register takes an entry, form 01 exists.
+        let received = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[("thao_tac", "receive")],
+        )
+        .await;
+        assert_eq!(received.status(), StatusCode::SEE_OTHER);
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(dossier.state, "received");
+        assert!(dossier.due_at.unwrap() > dossier.received_at.unwrap());
+        assert_eq!(dossier.register_no, Some(1));
+        let form01 = an.get(&format!("/ho-so/{code}/mau/01.docx")).await;
+        assert_eq!(form01.status(), StatusCode::OK);
+        let words = common::documents::docx_words(&form01.bytes().await.unwrap()).join(" ");
+        assert!(words.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ") && words.contains(&code));
+        assert!(
+            words.contains("Số thứ tự 1") && words.contains("3 ngày làm việc"),
+            "{words}"
+        );
+        let (_, citizen_view) = text(&mut an, &format!("/ho-so/{code}")).await;
+        assert!(citizen_view.contains("Đã tiếp nhận"));
+        assert!(
+            citizen_view.contains(&format!("/ho-so/{code}/mau/01.pdf")),
+            "the citizen gets form 01"
+        );
+
+        // To the specialist, named.
+        let cuong = db.account_for_sign_in(SPECIALIST).await.unwrap().unwrap().0;
+        let passed = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[("thao_tac", "pass_on"), ("giao_cho", &cuong.id.to_string())],
+        )
+        .await;
+        assert_eq!(passed.status(), StatusCode::SEE_OTHER);
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(
+            (dossier.state.as_str(), dossier.holder_id),
+            ("in_processing", Some(cuong.id))
+        );
+        let (_, mine) = text(&mut specialist, "/can-bo/ho-so?cua_toi=1").await;
+        assert!(mine.contains(&code));
+
+        // An internal note stays internal; a message reaches the citizen.
+        for (body, audience) in [
+            ("Đã đối chiếu dữ liệu hộ tịch", "officials"),
+            ("Hồ sơ đang được thẩm định", "applicant"),
+        ] {
+            let noted = specialist
+                .post(
+                    &format!("/can-bo/ho-so/{code}/ghi-chu"),
+                    &[
+                        ("_csrf", &specialist_csrf),
+                        ("noi_dung", body),
+                        ("gui_toi", audience),
+                    ],
+                )
+                .await;
+            assert_eq!(noted.status(), StatusCode::SEE_OTHER);
+        }
+        let (_, citizen_view) = text(&mut an, &format!("/ho-so/{code}")).await;
+        assert!(citizen_view.contains("Hồ sơ đang được thẩm định"));
+        assert!(!citizen_view.contains("Đã đối chiếu dữ liệu hộ tịch"));
+
+        // The result document, checked by content.
+        let result_form = |bytes: Vec<u8>, name: &str| {
+            reqwest::multipart::Form::new()
+                .text("_csrf", specialist_csrf.clone())
+                .text("ten", "Giấy xác nhận tình trạng hôn nhân")
+                .part(
+                    "tep",
+                    reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+                )
+        };
+        let post_result = |form| {
+            specialist
+                .client
+                .post(app.url(&format!("/can-bo/ho-so/{code}/ket-qua")))
+                .header(
+                    reqwest::header::COOKIE,
+                    format!("motcua_sid={}", specialist.cookie.clone().unwrap()),
+                )
+                .multipart(form)
+                .send()
+        };
+        let exe = post_result(result_form(
+            b"MZ\x90\x00\x03\x00\x00\x00".to_vec(),
+            "ket-qua.pdf",
+        ))
+        .await
+        .unwrap();
+        assert_eq!(exe.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let added = post_result(result_form(a_pdf(), "ket-qua.pdf"))
+            .await
+            .unwrap();
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+
+        // The specialist cannot approve; passing on submits to the leader.
+        let approve = act(
+            &db,
+            &mut specialist,
+            &specialist_csrf,
+            &code,
+            &[("thao_tac", "approve")],
+        )
+        .await;
+        assert_eq!(approve.status(), StatusCode::CONFLICT);
+        let submitted = act(
+            &db,
+            &mut specialist,
+            &specialist_csrf,
+            &code,
+            &[("thao_tac", "pass_on")],
+        )
+        .await;
+        assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&db, &code).await, "awaiting_approval");
+        let approved = act(
+            &db,
+            &mut leader,
+            &leader_csrf,
+            &code,
+            &[("thao_tac", "pass_on")],
+        )
+        .await;
+        assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&db, &code).await, "result_ready");
+
+        // Returned by post needs the tracking number; electronically it needs a result.
+        let by_post = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[("thao_tac", "return_result"), ("hinh_thuc", "post")],
+        )
+        .await;
+        assert_eq!(by_post.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let returned = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[("thao_tac", "return_result"), ("hinh_thuc", "electronic")],
+        )
+        .await;
+        assert_eq!(returned.status(), StatusCode::SEE_OTHER);
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!(dossier.state, "returned");
+        assert!(dossier.finished_at.is_some());
+        assert!(
+            matches!(dossier.timeliness.as_deref(), Some("early" | "on_time")),
+            "{:?}",
+            dossier.timeliness
+        );
+
+        // The citizen downloads the result; it is in their document store.
+        let (_, citizen_view) = text(&mut an, &format!("/ho-so/{code}")).await;
+        assert!(citizen_view.contains("Đã trả kết quả"));
+        let results = db.results(dossier.id).await.unwrap();
+        let download = an
+            .get(&format!("/ho-so/{code}/ket-qua/{}", results[0].id))
+            .await;
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(download.bytes().await.unwrap().to_vec(), a_pdf());
+        let (_, store) = text(&mut an, "/tai-khoan/giay-to").await;
+        assert!(
+            store.contains("Giấy xác nhận tình trạng hôn nhân"),
+            "{store}"
+        );
+
+        // Every step is in the history, which verifies; form 06 lists the hand-overs.
+        let actions: Vec<String> = db
+            .dossier_events(dossier.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "submit",
+                "request_supplement",
+                "supplement",
+                "receive",
+                "start_processing",
+                "submit_for_approval",
+                "approve",
+                "return_result"
+            ]
+        );
+        assert!(matches!(
+            db.verify_dossier_chain(dossier.id).await.unwrap(),
+            motcua_store::dossiers::ChainVerdict::Intact { events: 8 }
+        ));
+        let form06 = desk.get(&format!("/can-bo/ho-so/{code}/mau/06.docx")).await;
+        assert_eq!(form06.status(), StatusCode::OK);
+        let words = common::documents::docx_words(&form06.bytes().await.unwrap()).join(" ");
+        assert!(
+            words.contains("Lê Văn Cường")
+                && words.contains("Phạm Thị Dung")
+                && words.contains("Người nộp hồ sơ"),
+            "{words}"
+        );
+        assert_eq!(
+            an.get(&format!("/ho-so/{code}/mau/06.pdf")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_conflicting_actions_make_one_transition() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut an, an_csrf) = minted_session(&app, &db, CITIZEN, false).await;
+        let (desk, desk_csrf) = minted_session(&app, &db, DESK, true).await;
+        let code = file(&db, &mut an, &an_csrf).await;
+        let version = db
+            .dossier_by_code(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .to_string();
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let client = desk.client.clone();
+            let cookie = format!("motcua_sid={}", desk.cookie.clone().unwrap());
+            let url = app.url(&format!("/can-bo/ho-so/{code}/thao-tac"));
+            let (csrf, version) = (desk_csrf.clone(), version.clone());
+            let fields: Vec<(&str, String)> = match i % 3 {
+                0 => vec![("thao_tac", "receive".into())],
+                1 => vec![
+                    ("thao_tac", "refuse".into()),
+                    ("ly_do", "Không thuộc thẩm quyền".into()),
+                ],
+                _ => vec![
+                    ("thao_tac", "request_supplement".into()),
+                    ("danh_sach", "Tờ khai có chữ ký".into()),
+                ],
+            };
+            tasks.push(tokio::spawn(async move {
+                let mut form = vec![("_csrf", csrf), ("_version", version)];
+                form.extend(fields);
+                client
+                    .post(url)
+                    .header(reqwest::header::COOKIE, cookie)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.unwrap());
+        }
+        let moved = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        let conflicts = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count();
+        assert_eq!((moved, conflicts), (1, 49), "{backend:?}: {statuses:?}");
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        let events = db.dossier_events(dossier.id).await.unwrap();
+        assert_eq!(
+            events.len(),
+            2,
+            "exactly one transition after the submission"
+        );
+        assert!(matches!(
+            db.verify_dossier_chain(dossier.id).await.unwrap(),
+            motcua_store::dossiers::ChainVerdict::Intact { events: 2 }
+        ));
+        assert_eq!(dossier.version, 2);
+    }
+}
