@@ -83,22 +83,33 @@ pub fn to_docx(doc: &Doc) -> Result<Vec<u8>, DocError> {
                         .clear_all_border(),
                 )
             }
-            Block::Columns { left, right } => {
-                let cell = |lines: &Vec<(String, bool)>| {
-                    let mut cell = TableCell::new().width(half, WidthType::Dxa);
+            Block::Columns {
+                left,
+                right,
+                left_share,
+                size,
+            } => {
+                let share = left_share.clamp(0.2, 0.8);
+                let left_width = (line as f32 * share) as usize;
+                let right_width = line - left_width;
+                let cell = |lines: &Vec<(String, bool)>, width: usize| {
+                    let mut cell = TableCell::new().width(width, WidthType::Dxa);
                     for (text, bold) in lines {
                         cell = cell.add_paragraph(
                             Paragraph::new()
-                                .add_run(run(text, *bold, BODY_SIZE))
+                                .add_run(run(text, *bold, *size))
                                 .align(AlignmentType::Center),
                         );
                     }
                     cell
                 };
                 docx.add_table(
-                    Table::new(vec![TableRow::new(vec![cell(left), cell(right)])])
-                        .set_grid(vec![half, half])
-                        .clear_all_border(),
+                    Table::new(vec![TableRow::new(vec![
+                        cell(left, left_width),
+                        cell(right, right_width),
+                    ])])
+                    .set_grid(vec![left_width, right_width])
+                    .clear_all_border(),
                 )
             }
             Block::Table {

@@ -34,6 +34,10 @@ pub enum Block {
     Columns {
         left: Vec<(String, bool)>,
         right: Vec<(String, bool)>,
+        /// The left column's share of the line (0.5: halves).
+        left_share: f32,
+        /// Text size, in points.
+        size: f32,
     },
     /// A ruled table: column widths as shares of the line, a bold header row, then
     /// the rows (a row is never split across pages).
@@ -96,7 +100,7 @@ impl Doc {
                 Block::Field { label, value } => lines.push(format!("{label}: {value}")),
                 Block::Right { lines: right } => lines.extend(right.iter().map(|(t, _)| t.clone())),
                 Block::Qr { caption, .. } => lines.push(caption.clone()),
-                Block::Columns { left, right } => {
+                Block::Columns { left, right, .. } => {
                     lines.extend(left.iter().map(|(t, _)| t.clone()));
                     lines.extend(right.iter().map(|(t, _)| t.clone()));
                 }

@@ -240,37 +240,47 @@ impl Layout {
                 }
             }
             Block::Space(points) => self.y += points,
-            Block::Columns { left, right } => {
-                let half = text_width / 2.0;
-                let column = |lines: &Vec<(String, bool)>| -> Vec<(String, bool)> {
+            Block::Columns {
+                left,
+                right,
+                left_share,
+                size,
+            } => {
+                let share = left_share.clamp(0.2, 0.8);
+                let widths = [text_width * share, text_width * (1.0 - share)];
+                let column = |lines: &Vec<(String, bool)>, room: f32| -> Vec<(String, bool)> {
                     lines
                         .iter()
                         .flat_map(|(text, bold)| {
-                            wrap(text, *bold, BODY_SIZE, half - 6.0)
+                            wrap(text, *bold, *size, room - 6.0)
                                 .into_iter()
                                 .map(move |line| (line, *bold))
                         })
                         .collect()
                 };
-                let (left, right) = (column(left), column(right));
+                let (left, right) = (column(left, widths[0]), column(right, widths[1]));
                 let rows = left.len().max(right.len());
-                self.room(rows as f32 * BODY_SIZE * LINE);
+                self.room(rows as f32 * size * LINE);
                 let top = self.y;
-                for (x0, lines) in [(left_margin, &left), (left_margin + half, &right)] {
+                let columns = [
+                    (left_margin, widths[0], &left),
+                    (left_margin + widths[0], widths[1], &right),
+                ];
+                for (x0, room, lines) in columns {
                     let mut y = top;
                     for (line, bold) in lines {
-                        let w = width(font_bytes(*bold), line, BODY_SIZE);
+                        let w = width(font_bytes(*bold), line, *size);
                         self.mark(Mark::Text {
-                            x: x0 + (half - w) / 2.0,
-                            baseline: y + BODY_SIZE,
+                            x: x0 + (room - w) / 2.0,
+                            baseline: y + size,
                             bold: *bold,
-                            size: BODY_SIZE,
+                            size: *size,
                             text: line.clone(),
                         });
-                        y += BODY_SIZE * LINE;
+                        y += size * LINE;
                     }
                 }
-                self.y = top + rows as f32 * BODY_SIZE * LINE;
+                self.y = top + rows as f32 * size * LINE;
             }
             Block::Table {
                 widths,

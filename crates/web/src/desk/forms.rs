@@ -136,7 +136,17 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
     let data: EventData = event
         .map(|e| serde_json::from_str(&e.data).unwrap_or_default())
         .unwrap_or_default();
-    let signer = match event.and_then(|e| e.actor_id) {
+    // The agency signs: when the applicant acted (a stop they asked for online), the
+    // official who received the dossier signs the notice.
+    let mut signer_id = event.and_then(|e| e.actor_id);
+    if signer_id.is_some() && signer_id == desk.dossier.applicant_id {
+        signer_id = events
+            .iter()
+            .rev()
+            .find(|e| e.action == "receive" || e.action == "confirm_payment")
+            .and_then(|e| e.actor_id);
+    }
+    let signer = match signer_id {
         Some(id) => db
             .account(id)
             .await?
@@ -144,7 +154,9 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             .unwrap_or_default(),
         None => String::new(),
     };
+    // Dated by its event; form 06 by the last hand-over it records.
     let signed_at = event
+        .or(events.last())
         .map(|e| e.at)
         .unwrap_or_else(motcua_store::time::now_micros);
     let applicant = applicant(state, desk).await?;
@@ -158,7 +170,10 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             .into_iter()
             .map(|p| (p, false))
             .chain([(agency.to_uppercase(), true), ("_______".into(), false)])
-            .chain([(format!("Số: {}/{}", number(desk), form.number()), false)])
+            .chain([(
+                format!("Số: {}/{}", number(desk, event), form.number()),
+                false,
+            )])
             .collect(),
         right: vec![
             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(), true),
@@ -166,6 +181,8 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             ("_______________".into(), false),
             (place_and_date(&place_of(agency), signed_at), false),
         ],
+        left_share: 0.36,
+        size: 9.5,
     }];
     blocks.push(Block::Space(6.0));
     blocks.push(Block::Center {
@@ -223,7 +240,7 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
                 }
                 rows.push(vec![
                     (rows.len() + 1).to_string(),
-                    document.name.chars().take(160).collect(),
+                    document.name.clone(),
                     document.originals.to_string(),
                     document.copies.to_string(),
                 ]);
@@ -285,6 +302,8 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
                     (String::new(), false),
                     (signer.clone(), true),
                 ],
+                left_share: 0.5,
+                size: motcua_docs::BODY_SIZE,
             });
         }
         LegalForm::Supplementation => {
@@ -422,19 +441,31 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
     })
 }
 
-/// The number of a form: the register entry of the year, or the dossier's own number.
-fn number(desk: &DeskDossier) -> String {
-    desk.dossier
-        .register_no
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| {
-            desk.dossier
-                .code
-                .rsplit('-')
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
+/// The number of a form: the register entry of the year for forms issued once the
+/// dossier was received, the dossier's own number of the day before (so a form keeps
+/// the number it was issued with).
+fn number(desk: &DeskDossier, event: Option<&DossierEvent>) -> String {
+    let received = desk.dossier.received_at;
+    let after_receipt = match (event, received) {
+        (Some(e), Some(r)) => e.at >= r,
+        (None, Some(_)) => true,
+        (_, None) => false,
+    };
+    match desk.dossier.register_no {
+        Some(n) if after_receipt => n.to_string(),
+        _ => {
+            let tail = desk.dossier.code.rsplit('-').next().unwrap_or("");
+            tail.trim_start_matches('0').to_string()
+        }
+    }
+}
+
+/// A phone number as people write it at home: `+84905123456` → `0905123456`.
+fn local_phone(phone: &str) -> String {
+    match phone.strip_prefix("+84") {
+        Some(rest) => format!("0{rest}"),
+        None => phone.to_string(),
+    }
 }
 
 /// The labels of e-form fields, by id.
@@ -486,7 +517,7 @@ async fn applicant(state: &AppState, desk: &DeskDossier) -> Result<Applicant, Ap
             name: a.full_name,
             id_number: a.citizen_id.or(a.tax_code).unwrap_or_default(),
             address,
-            phone: a.phone.unwrap_or_default(),
+            phone: local_phone(&a.phone.unwrap_or_default()),
             email: a.email.unwrap_or_default(),
         },
         None => Applicant {
