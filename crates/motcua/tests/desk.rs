@@ -516,3 +516,148 @@ async fn fifty_conflicting_actions_make_one_transition() {
         assert_eq!(dossier.version, 2);
     }
 }
+
+#[tokio::test]
+async fn the_back_office_api_does_what_the_pages_do() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut an, an_csrf) = minted_session(&app, &db, CITIZEN, false).await;
+        let code = file(&db, &mut an, &an_csrf).await;
+        let binh = db.account_for_sign_in(DESK).await.unwrap().unwrap().0;
+        let (token, _) = db
+            .create_api_token(
+                binh.id,
+                "phần mềm một cửa",
+                &["desk:read", "desk:write"],
+                3_600_000_000,
+            )
+            .await
+            .unwrap();
+        let client = reqwest::Client::new();
+        let get = |path: String| client.get(app.url(&path)).bearer_auth(&token).send();
+        let post = |path: String, body: serde_json::Value| {
+            client
+                .post(app.url(&path))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+        };
+
+        let queue: serde_json::Value = get("/api/v1/desk/dossiers?state=submitted".into())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            queue["dossiers"][0]["code"],
+            code.as_str(),
+            "{backend:?}: {queue}"
+        );
+        assert_eq!(queue["counts"]["submitted"], 1);
+        let detail: serde_json::Value = get(format!("/api/v1/desk/dossiers/{code}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            detail["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "receive")
+        );
+        let version = detail["version"].as_i64().unwrap();
+
+        // Field errors by the API's names; stale versions and wrong actions are 409.
+        let no_reason = post(
+            format!("/api/v1/desk/dossiers/{code}/actions"),
+            serde_json::json!({"version": version, "action": "refuse"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = no_reason.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], "reason", "{body}");
+        let stale = post(
+            format!("/api/v1/desk/dossiers/{code}/actions"),
+            serde_json::json!({"version": version - 1, "action": "receive"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        let body: serde_json::Value = stale.json().await.unwrap();
+        // The fresh state, in words.
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("hiện ở trạng thái «Đã nộp, chờ tiếp nhận»"),
+            "{body}"
+        );
+        let unknown = post(
+            format!("/api/v1/desk/dossiers/{code}/actions"),
+            serde_json::json!({"version": version, "action": "receive", "colour": "red"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let received = post(
+            format!("/api/v1/desk/dossiers/{code}/actions"),
+            serde_json::json!({"version": version, "action": "receive", "note": "Đủ hồ sơ"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(received.status(), StatusCode::OK);
+        let received: serde_json::Value = received.json().await.unwrap();
+        assert_eq!(received["state"], "received");
+        assert!(received["due_at"].is_string());
+        assert_eq!(received["forms"], serde_json::json!(["01", "06"]));
+        let pdf = get(format!("/api/v1/desk/dossiers/{code}/forms/01.pdf"))
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        let noted = post(
+            format!("/api/v1/desk/dossiers/{code}/notes"),
+            serde_json::json!({"body": "Hẹn trả tại quầy số 3", "audience": "applicant"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(noted.status(), StatusCode::CREATED);
+        let again = post(
+            format!("/api/v1/desk/dossiers/{code}/actions"),
+            serde_json::json!({"version": version, "action": "receive"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            again.status(),
+            StatusCode::CONFLICT,
+            "a repeated receipt changes nothing"
+        );
+
+        // A citizen's token sees no back office; the OpenAPI document lists the routes.
+        let an_account = db
+            .account_by_citizen_id("056090001234")
+            .await
+            .unwrap()
+            .unwrap();
+        let (citizen_token, _) = db
+            .create_api_token(an_account.id, "thử", &["desk:read"], 3_600_000_000)
+            .await
+            .unwrap();
+        let outside = client
+            .get(app.url(&format!("/api/v1/desk/dossiers/{code}")))
+            .bearer_auth(&citizen_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+        let openapi = app.get_json("/api/v1/openapi.json").await;
+        assert!(openapi["paths"]["/api/v1/desk/dossiers/{code}/actions"]["post"].is_object());
+    }
+}

@@ -10,6 +10,8 @@ pub const SCOPES: &[(&str, &str)] = &[
     ("account:read", "Đọc thông tin tài khoản"),
     ("dossiers:read", "Đọc hồ sơ trong phạm vi của tài khoản"),
     ("dossiers:write", "Nộp và cập nhật hồ sơ thay tài khoản"),
+    ("desk:read", "Cán bộ: xem hồ sơ của cơ quan"),
+    ("desk:write", "Cán bộ: xử lý hồ sơ của cơ quan"),
 ];
 
 /// Every token starts with this, so leaked tokens are easy to find in code and logs.

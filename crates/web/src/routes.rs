@@ -143,6 +143,12 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/api/v1/drafts/{id}/submit", ApiToken("dossiers:write")),
         route("GET", "/api/v1/dossiers", ApiToken("dossiers:read")),
         route("GET", "/api/v1/dossiers/{code}", ApiToken("dossiers:read")),
+        route("GET", "/api/v1/desk/dossiers", ApiToken("desk:read")),
+        route("GET", "/api/v1/desk/dossiers/{code}", ApiToken("desk:read")),
+        route("POST", "/api/v1/desk/dossiers/{code}/actions", ApiToken("desk:write")),
+        route("POST", "/api/v1/desk/dossiers/{code}/notes", ApiToken("desk:write")),
+        route("POST", "/api/v1/desk/dossiers/{code}/results", ApiToken("desk:write")),
+        route("GET", "/api/v1/desk/dossiers/{code}/forms/{file}", ApiToken("desk:read")),
     ]
 };
 
@@ -433,6 +439,21 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         .route("/api/v1/drafts/{id}/submit", post(api::dossiers::submit))
         .route("/api/v1/dossiers", get(api::dossiers::list))
         .route("/api/v1/dossiers/{code}", get(api::dossiers::detail))
+        .route("/api/v1/desk/dossiers", get(api::desk::queue))
+        .route("/api/v1/desk/dossiers/{code}", get(api::desk::detail))
+        .route(
+            "/api/v1/desk/dossiers/{code}/actions",
+            post(api::desk::perform),
+        )
+        .route("/api/v1/desk/dossiers/{code}/notes", post(api::desk::note))
+        .route(
+            "/api/v1/desk/dossiers/{code}/results",
+            post(api::desk::add_result),
+        )
+        .route(
+            "/api/v1/desk/dossiers/{code}/forms/{file}",
+            get(api::desk::form),
+        )
         .merge(extra.routes)
         .fallback(error::not_found);
     let policies = ExtraPolicies(std::sync::Arc::new(extra.policies));

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`.
 
 pub mod calendar;
+pub mod desk;
 pub mod dossiers;
 pub mod me;
 pub mod places;
@@ -19,7 +20,7 @@ use crate::error::{ApiError, ApiErrorBody};
 #[openapi(
     info(
         title = "motcua API",
-        description = "Dịch vụ công trực tuyến và một cửa điện tử: danh mục thủ tục, lịch làm việc, thời hạn giải quyết.",
+        description = "Dịch vụ công trực tuyến và một cửa điện tử: danh mục thủ tục, lịch làm việc, thời hạn giải quyết, nộp hồ sơ trực tuyến, xử lý hồ sơ tại cơ quan.",
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
@@ -38,7 +39,13 @@ use crate::error::{ApiError, ApiErrorBody};
         dossiers::attach,
         dossiers::submit,
         dossiers::list,
-        dossiers::detail
+        dossiers::detail,
+        desk::queue,
+        desk::detail,
+        desk::perform,
+        desk::note,
+        desk::add_result,
+        desk::form
     ),
     modifiers(&BearerToken),
     components(schemas(ApiErrorBody, ApiError, FieldError))

@@ -63,8 +63,17 @@ pub async fn official_form(
     Path((code, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let desk = load(&state, current.signed_in()?, &code).await?;
-    let (form, pdf) = parse_form_file(&name).ok_or(AppError::NotFound)?;
-    form_response(&state, &desk, form, pdf).await
+    form_file(&state, &desk, &name).await
+}
+
+/// A form of a dossier by file name (`01.pdf`, `06.docx`).
+pub async fn form_file(
+    state: &AppState,
+    desk: &DeskDossier,
+    name: &str,
+) -> Result<Response, AppError> {
+    let (form, pdf) = parse_form_file(name).ok_or(AppError::NotFound)?;
+    form_response(state, desk, form, pdf).await
 }
 
 /// `GET /ho-so/{code}/mau/{file}`: the forms issued to the applicant.
@@ -197,10 +206,21 @@ pub async fn add_result(
     State(state): State<AppState>,
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(code): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let principal = current.signed_in()?;
-    let desk = load(&state, principal, &code).await?;
+    store_result(&state, current.signed_in()?, &code, multipart).await?;
+    Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#ket-qua")).into_response())
+}
+
+/// Reads a result upload (`ten`, `tep`), checks it by content and keeps it with the
+/// dossier; returns its id.
+pub async fn store_result(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    code: &str,
+    mut multipart: Multipart,
+) -> Result<i64, AppError> {
+    let desk = load(state, principal, code).await?;
     use motcua_domain::dossier::DossierState as S;
     if !matches!(
         desk.state(),
@@ -226,7 +246,7 @@ pub async fn add_result(
         return Err(AppError::field("tep", message));
     }
     let record = state.store().save_file(bytes).await?;
-    state
+    Ok(state
         .store()
         .db
         .add_result(
@@ -236,8 +256,7 @@ pub async fn add_result(
             &name,
             principal.account.id,
         )
-        .await?;
-    Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#ket-qua")).into_response())
+        .await?)
 }
 
 #[derive(Deserialize, Default)]
