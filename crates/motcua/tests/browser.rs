@@ -859,3 +859,299 @@ async fn answering_a_supplementation_request_on_a_360px_phone() {
     assert!(saved.form_data.contains("Nguyễn Minh Khang"));
     browser.client.clone().close().await.unwrap();
 }
+
+/// Puts the browser in the session of `token` (a session minted for a person).
+async fn become_person(client: &Client, app: &TestApp, token: &str) {
+    client.goto(&app.url("/")).await.unwrap();
+    client.delete_all_cookies().await.unwrap();
+    // Set from the page: WebDriver refuses cookie domains that are IP addresses.
+    client
+        .execute(
+            "document.cookie = 'motcua_sid=' + arguments[0] + '; path=/';",
+            vec![token.into()],
+        )
+        .await
+        .unwrap();
+}
+
+/// The state badge of the dossier page now shown.
+async fn badge(client: &Client) -> String {
+    client
+        .execute(
+            "return document.querySelector('.state-badge').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn fits(client: &Client, what: &str) {
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, true, "{what} is wider than the screen");
+}
+
+/// Clicks the button of an action and waits for the dossier to reach `state`.
+async fn act_and_see(client: &Client, css: &str, state: &str) {
+    client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    let shown = poll(
+        client,
+        "const b = document.querySelector('.state-badge'); return b ? b.textContent : null;",
+        |v| v.as_str() == Some(state),
+    )
+    .await;
+    assert_eq!(shown, state, "after {css}");
+}
+
+/// Opens the `<details>` of an action on the back-office dossier page.
+async fn open_action(client: &Client, action: &str) {
+    client
+        .find(fantoccini::Locator::Css(&format!(
+            "details[data-action='{action}'] summary"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("action {action}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The back office and the citizen at 360 × 740: the desk asks for more, the citizen
+/// supplements, the desk receives and hands over, the specialist attaches the result
+/// and submits it, the leader approves, the desk returns it electronically, and the
+/// citizen, who saw every state change, downloads it.
+#[tokio::test]
+async fn a_dossier_through_the_back_office_on_a_360px_phone() {
+    let Some(browser) = browser(360, 740).await else {
+        return;
+    };
+    let app = TestApp::start(motcua_store::Backend::Sqlite).await;
+    let db = app.db.connect().await;
+    let session = |who: &'static str, second: bool| {
+        let (app, db) = (&app, &db);
+        async move {
+            common::visitor::minted_session(app, db, who, second)
+                .await
+                .0
+                .cookie
+                .unwrap()
+        }
+    };
+    let an = session("an.nguyen@congdan.example", false).await;
+    let binh = session("tiepnhan@nhatrang.example", true).await;
+    let cuong = session("chuyenvien@nhatrang.example", true).await;
+    let dung = session("lanhdao@nhatrang.example", true).await;
+    // An's marital status certificate, submitted online.
+    let account = db
+        .account_by_citizen_id("056090001234")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
+    let answers = serde_json::json!({
+        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
+        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
+        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
+        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng", "so_ban": "1"
+    })
+    .to_string();
+    let draft = db
+        .create_draft(&motcua_store::drafts::NewDraft {
+            account_id: account.id,
+            created_by: account.id,
+            assisted_by: None,
+            procedure_version_id: version.version_id,
+            agency_id: agency.id,
+            answers: &answers,
+            first_step: "nguoi_duoc_xac_nhan",
+            ttl_micros: 3_600_000_000,
+        })
+        .await
+        .unwrap();
+    let client = &browser.client;
+    become_person(client, &app, &an).await;
+    client
+        .goto(&app.url(&format!("/ho-so-nhap/{}/kiem-tra", draft.public_id)))
+        .await
+        .unwrap();
+    let done = click_and_wait(client, "form[action$='/nop'] button", |p| {
+        p.ends_with("/da-nop")
+    })
+    .await;
+    let code = done
+        .trim_start_matches("/ho-so/")
+        .trim_end_matches("/da-nop")
+        .to_string();
+    let dossier_page = format!("/ho-so/{code}");
+    let desk_page = format!("/can-bo/ho-so/{code}");
+
+    // The desk finds it first in the queue and asks for more, listing everything.
+    become_person(client, &app, &binh).await;
+    client.goto(&app.url("/can-bo/ho-so")).await.unwrap();
+    fits(client, "the queue").await;
+    save_screenshot(client, "desk-queue-360x740.png").await;
+    click_and_wait(client, &format!("a[href='{desk_page}']"), |p| {
+        p == desk_page
+    })
+    .await;
+    fits(client, "the back-office dossier").await;
+    open_action(client, "request_supplement").await;
+    set_value(
+        client,
+        "danh_sach",
+        "Ảnh chụp thẻ căn cước rõ nét cả hai mặt",
+    )
+    .await;
+    choose(client, "truong", "muc_dich").await;
+    save_screenshot(client, "desk-request-360x740.png").await;
+    act_and_see(
+        client,
+        "details[data-action='request_supplement'] button.primary",
+        "Chờ bổ sung hồ sơ",
+    )
+    .await;
+
+    // The citizen sees it, and answers.
+    become_person(client, &app, &an).await;
+    client.goto(&app.url(&dossier_page)).await.unwrap();
+    assert_eq!(badge(client).await, "Chờ bổ sung hồ sơ");
+    click_and_wait(client, &format!("a[href='{dossier_page}/bo-sung']"), |p| {
+        p.ends_with("/bo-sung")
+    })
+    .await;
+    choose(client, "muc_dich", "Để mua bán, chuyển nhượng tài sản").await;
+    click_and_wait(client, "form.eform button[data-once]", |p| {
+        p == dossier_page
+    })
+    .await;
+    assert_eq!(badge(client).await, "Đã nộp, chờ tiếp nhận");
+
+    // The desk receives it (form 01) and hands it to the specialist.
+    become_person(client, &app, &binh).await;
+    client.goto(&app.url(&desk_page)).await.unwrap();
+    open_action(client, "receive").await;
+    act_and_see(
+        client,
+        "details[data-action='receive'] button.primary",
+        "Đã tiếp nhận",
+    )
+    .await;
+    let cuong_id = db
+        .account_for_sign_in("chuyenvien@nhatrang.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    set_value(client, "giao_cho", &cuong_id.to_string()).await;
+    act_and_see(
+        client,
+        "form input[value='pass_on'] ~ button.primary",
+        "Đang xử lý",
+    )
+    .await;
+
+    become_person(client, &app, &an).await;
+    client.goto(&app.url(&dossier_page)).await.unwrap();
+    assert_eq!(badge(client).await, "Đang xử lý");
+    let form01 = client
+        .execute(
+            "return !!document.querySelector(\"a[href$='/mau/01.pdf']\");",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(form01, true, "the citizen has form 01");
+
+    // The specialist attaches the result and submits it to the leader.
+    become_person(client, &app, &cuong).await;
+    client.goto(&app.url(&desk_page)).await.unwrap();
+    let result = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(result.path(), b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n").unwrap();
+    set_value(client, "ten_kq", "Giấy xác nhận tình trạng hôn nhân").await;
+    client
+        .find(fantoccini::Locator::Id("tep_kq"))
+        .await
+        .unwrap()
+        .send_keys(&result.path().display().to_string())
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css("form[action$='/ket-qua'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let listed = poll(
+        client,
+        "return document.querySelectorAll(\"#ket-qua + ul a, section[aria-labelledby='ket-qua'] ul a\").length;",
+        |v| v.as_u64() == Some(1),
+    )
+    .await;
+    assert_eq!(listed, 1, "the result is listed");
+    save_screenshot(client, "desk-specialist-360x740.png").await;
+    act_and_see(
+        client,
+        "form input[value='pass_on'] ~ button.primary",
+        "Chờ phê duyệt",
+    )
+    .await;
+
+    // The leader approves; the desk returns it electronically.
+    become_person(client, &app, &dung).await;
+    client.goto(&app.url(&desk_page)).await.unwrap();
+    act_and_see(
+        client,
+        "form input[value='pass_on'] ~ button.primary",
+        "Đã có kết quả, chờ trả",
+    )
+    .await;
+    become_person(client, &app, &an).await;
+    client.goto(&app.url(&dossier_page)).await.unwrap();
+    assert_eq!(badge(client).await, "Đã có kết quả, chờ trả");
+    become_person(client, &app, &binh).await;
+    client.goto(&app.url(&desk_page)).await.unwrap();
+    open_action(client, "return_result").await;
+    choose(client, "hinh_thuc", "electronic").await;
+    act_and_see(
+        client,
+        "details[data-action='return_result'] button.primary",
+        "Đã trả kết quả",
+    )
+    .await;
+    fits(client, "the returned dossier").await;
+    save_screenshot(client, "desk-returned-360x740.png").await;
+
+    // The citizen downloads the result.
+    become_person(client, &app, &an).await;
+    client.goto(&app.url(&dossier_page)).await.unwrap();
+    assert_eq!(badge(client).await, "Đã trả kết quả");
+    fits(client, "the citizen's dossier").await;
+    save_screenshot(client, "citizen-result-360x740.png").await;
+    let fetched = client
+        .execute_async(
+            "const done = arguments[0]; const a = document.querySelector(\"section[aria-labelledby='ket-qua'] a[href*='/ket-qua/']\"); \
+             fetch(a.href).then(r => r.arrayBuffer().then(b => done([r.status, new TextDecoder().decode(b).slice(0, 8)])));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fetched, serde_json::json!([200, "%PDF-1.4"]));
+    browser.client.clone().close().await.unwrap();
+}
