@@ -412,6 +412,7 @@ async fn authorization_matrix() {
                     Access::SecondFactorPending => pending,
                     Access::CounterStaff => has("reception") || has("volunteer"),
                     Access::Official => has("reception") || has("specialist") || has("leader"),
+                    Access::Reception => has("reception"),
                     Access::AgencyAdmin => has("agency_admin") || has("system_admin"),
                     Access::SystemAdmin => has("system_admin"),
                     // Integrations only: a browser session never passes.

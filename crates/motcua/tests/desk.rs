@@ -661,3 +661,327 @@ async fn the_back_office_api_does_what_the_pages_do() {
         assert!(openapi["paths"]["/api/v1/desk/dossiers/{code}/actions"]["post"].is_object());
     }
 }
+
+#[tokio::test]
+async fn a_counter_dossier_follows_a_custom_workflow_through_a_pause_and_a_transfer() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut admin, admin_csrf) =
+            minted_session(&app, &db, "quantri@nhatrang.example", true).await;
+        let (mut desk, desk_csrf) = minted_session(&app, &db, DESK, true).await;
+        let (mut specialist, specialist_csrf) = minted_session(&app, &db, SPECIALIST, true).await;
+        let (mut leader, leader_csrf) = minted_session(&app, &db, LEADER, true).await;
+        let (mut province, province_csrf) =
+            minted_session(&app, &db, "lanhdao@khanhhoa.example", true).await;
+
+        // The agency administrator sets a workflow with two specialist steps; shares
+        // that do not add up to the legal time are refused.
+        let (status, list) = text(&mut admin, "/quan-tri/quy-trinh").await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(list.contains("/quan-tri/quy-trinh/000.01.66.H34/1.004873"));
+        let path = "/quan-tri/quy-trinh/000.01.66.H34/1.004873";
+        let steps = |hours: [&'static str; 4]| {
+            let mut form = vec![("_csrf", admin_csrf.as_str())];
+            let names = [
+                "Thẩm định hồ sơ",
+                "Kiểm tra lại",
+                "Phê duyệt",
+                "Trả kết quả",
+            ];
+            let roles = ["specialist", "specialist", "leader", "reception_desk"];
+            for i in 0..4 {
+                form.extend([("ten", names[i]), ("vai_tro", roles[i]), ("gio", hours[i])]);
+            }
+            form
+        };
+        let wrong = admin.post(path, &steps(["12", "6", "3", "4"])).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wrong
+                .text()
+                .await
+                .unwrap()
+                .contains("phải bằng thời hạn giải quyết: 24 giờ")
+        );
+        let saved = admin.post(path, &steps(["12", "6", "3", "3"])).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+        // A paper dossier at the counter: the person, the procedure, the form, then
+        // submitted from the desk, which goes on to receive it.
+        let (status, _) = text(&mut desk, "/can-bo/tiep-nhan-truc-tiep").await;
+        assert_eq!(status, StatusCode::OK);
+        let opened = desk
+            .post(
+                "/can-bo/tiep-nhan-truc-tiep",
+                &[
+                    ("_csrf", &desk_csrf),
+                    ("so_can_cuoc", "056090001234"),
+                    ("thu_tuc", MARITAL_STATUS),
+                    ("da_kiem_tra", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+        let step_path = opened.headers()["location"].to_str().unwrap().to_string();
+        let public_id = step_path.split('/').nth(2).unwrap().to_string();
+        let draft = db.draft(&public_id).await.unwrap().unwrap();
+        assert_eq!(draft.channel.as_deref(), Some("counter"));
+        db.save_draft(
+            draft.id,
+            draft.version,
+            &marital_answers(),
+            &draft.current_step,
+            3_600_000_000,
+        )
+        .await
+        .unwrap();
+        let submitted = desk
+            .post(
+                &format!("/ho-so-nhap/{public_id}/nop"),
+                &[("_csrf", &desk_csrf)],
+            )
+            .await;
+        assert_eq!(submitted.status(), StatusCode::SEE_OTHER);
+        let to = submitted.headers()["location"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(to.starts_with("/can-bo/ho-so/"), "{to}");
+        let code = to.trim_start_matches("/can-bo/ho-so/").to_string();
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        let binh = db.account_for_sign_in(DESK).await.unwrap().unwrap().0;
+        assert_eq!(
+            (dossier.channel.as_str(), dossier.filed_by),
+            ("counter", Some(binh.id))
+        );
+        // The applicant follows it from their account.
+        let (mut an, _) = minted_session(&app, &db, CITIZEN, false).await;
+        assert_eq!(
+            an.get(&format!("/ho-so/{code}")).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            act(
+                &db,
+                &mut desk,
+                &desk_csrf,
+                &code,
+                &[("thao_tac", "receive")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(
+                &db,
+                &mut desk,
+                &desk_csrf,
+                &code,
+                &[("thao_tac", "pass_on")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // Paused while the applicant acts: no due time; resumed: a later one.
+        let before = db
+            .dossier_by_code(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .due_at
+            .unwrap();
+        let paused = act(
+            &db,
+            &mut specialist,
+            &specialist_csrf,
+            &code,
+            &[("thao_tac", "pause"), ("ly_do", "Chờ người nộp nộp lệ phí")],
+        )
+        .await;
+        assert_eq!(paused.status(), StatusCode::SEE_OTHER);
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!((dossier.state.as_str(), dossier.due_at), ("paused", None));
+        let (_, page) = text(&mut specialist, &format!("/can-bo/ho-so/{code}")).await;
+        assert!(page.contains("Đang dừng tính thời gian"));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(
+            act(
+                &db,
+                &mut specialist,
+                &specialist_csrf,
+                &code,
+                &[("thao_tac", "resume")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        let after = db
+            .dossier_by_code(&code)
+            .await
+            .unwrap()
+            .unwrap()
+            .due_at
+            .unwrap();
+        assert!(after >= before, "the wait is not counted");
+
+        // To the Department of Justice for its part; the province's leader hands it
+        // back. While away, the own desk follows it without acting.
+        let transferred = act(
+            &db,
+            &mut specialist,
+            &specialist_csrf,
+            &code,
+            &[("thao_tac", "transfer"), ("co_quan", "000.00.18.H34")],
+        )
+        .await;
+        assert_eq!(transferred.status(), StatusCode::SEE_OTHER);
+        let (status, _) = text(&mut desk, &format!("/can-bo/ho-so/{code}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, queue) = text(&mut desk, "/can-bo/ho-so").await;
+        assert!(
+            !queue.contains(&format!("data-code=\"{code}\"")),
+            "off the own queue while away"
+        );
+        let refused = act(
+            &db,
+            &mut specialist,
+            &specialist_csrf,
+            &code,
+            &[("thao_tac", "pass_on")],
+        )
+        .await;
+        assert_ne!(refused.status(), StatusCode::SEE_OTHER);
+        let back = act(
+            &db,
+            &mut province,
+            &province_csrf,
+            &code,
+            &[("thao_tac", "transfer_back"), ("ghi_chu", "Đã xác minh")],
+        )
+        .await;
+        assert_eq!(back.status(), StatusCode::SEE_OTHER);
+
+        // Two specialist steps: a hand-over, then the leader, who sends it back once.
+        assert_eq!(
+            act(
+                &db,
+                &mut specialist,
+                &specialist_csrf,
+                &code,
+                &[("thao_tac", "pass_on")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!((dossier.state.as_str(), dossier.step), ("in_processing", 1));
+        assert_eq!(
+            act(
+                &db,
+                &mut specialist,
+                &specialist_csrf,
+                &code,
+                &[("thao_tac", "pass_on")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(state_of(&db, &code).await, "awaiting_approval");
+        let sent_back = act(
+            &db,
+            &mut leader,
+            &leader_csrf,
+            &code,
+            &[
+                ("thao_tac", "send_back"),
+                ("ly_do", "Ghi rõ căn cứ xác minh"),
+            ],
+        )
+        .await;
+        assert_eq!(sent_back.status(), StatusCode::SEE_OTHER);
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+        assert_eq!((dossier.state.as_str(), dossier.step), ("in_processing", 1));
+        assert_eq!(
+            act(
+                &db,
+                &mut specialist,
+                &specialist_csrf,
+                &code,
+                &[("thao_tac", "pass_on")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            act(
+                &db,
+                &mut leader,
+                &leader_csrf,
+                &code,
+                &[("thao_tac", "pass_on")]
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
+        let posted = act(
+            &db,
+            &mut desk,
+            &desk_csrf,
+            &code,
+            &[
+                ("thao_tac", "return_result"),
+                ("hinh_thuc", "post"),
+                ("ma_buu_gui", "EB123456789VN"),
+            ],
+        )
+        .await;
+        assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&db, &code).await, "returned");
+
+        // Form 06 names the co-handling agency and every hand-over.
+        let form06 = desk.get(&format!("/can-bo/ho-so/{code}/mau/06.docx")).await;
+        let words = common::documents::docx_words(&form06.bytes().await.unwrap()).join(" ");
+        assert!(
+            words.contains("Cơ quan phối hợp giải quyết: Sở Tư pháp tỉnh Khánh Hòa"),
+            "{words}"
+        );
+        assert!(
+            words.contains("Kiểm tra lại") && words.contains("Trả lại để xử lý lại"),
+            "{words}"
+        );
+        let actions: Vec<String> = db
+            .dossier_events(dossier.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "submit",
+                "receive",
+                "start_processing",
+                "pause",
+                "resume",
+                "transfer",
+                "transfer_back",
+                "hand_over",
+                "submit_for_approval",
+                "send_back",
+                "submit_for_approval",
+                "approve",
+                "return_result"
+            ]
+        );
+    }
+}

@@ -27,7 +27,7 @@ const fn route(method: &'static str, path: &'static str, access: Access) -> Rout
 /// everyone.
 #[rustfmt::skip]
 const ROUTES: &[RouteInfo] = {
-    use Access::{AgencyAdmin, ApiToken, CounterStaff, Official, Public, SecondFactorPending, SignedIn, SystemAdmin};
+    use Access::{AgencyAdmin, ApiToken, CounterStaff, Official, Public, Reception, SecondFactorPending, SignedIn, SystemAdmin};
     &[
         route("GET", "/", Public),
         route("GET", "/healthz", Public),
@@ -119,8 +119,8 @@ const ROUTES: &[RouteInfo] = {
         route("GET", "/can-bo/ho-so/{code}/mau/{file}", Official),
         route("GET", "/can-bo/so-theo-doi", Official),
         route("GET", "/can-bo/so-theo-doi.xlsx", Official),
-        route("GET", "/can-bo/tiep-nhan-truc-tiep", Official),
-        route("POST", "/can-bo/tiep-nhan-truc-tiep", Official),
+        route("GET", "/can-bo/tiep-nhan-truc-tiep", Reception),
+        route("POST", "/can-bo/tiep-nhan-truc-tiep", Reception),
         route("GET", "/quan-tri/quy-trinh", AgencyAdmin),
         route("GET", "/quan-tri/quy-trinh/{agency}/{code}", AgencyAdmin),
         route("POST", "/quan-tri/quy-trinh/{agency}/{code}", AgencyAdmin),

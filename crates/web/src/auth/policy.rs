@@ -25,6 +25,8 @@ pub enum Access {
     SecondFactorPending,
     /// An official at a counter (reception desk or volunteer), second factor passed.
     CounterStaff,
+    /// An official of a reception desk (not a volunteer), second factor passed.
+    Reception,
     /// An official who processes dossiers (reception desk, specialist or leader of some
     /// agency; each handler checks the dossier's agency), second factor passed.
     Official,
@@ -46,6 +48,7 @@ impl Access {
             Access::SecondFactorPending => "second_factor_pending",
             Access::CounterStaff => "counter_staff",
             Access::Official => "official",
+            Access::Reception => "reception",
             Access::AgencyAdmin => "agency_admin",
             Access::SystemAdmin => "system_admin",
             Access::ApiToken(_) => "api_token",
@@ -64,6 +67,11 @@ impl Access {
                 p.roles
                     .iter()
                     .any(|r| r.role == "reception" || r.role == "volunteer")
+            }),
+            Access::Reception => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
+                p.roles
+                    .iter()
+                    .any(|r| r.role == "reception" && r.agency_id.is_some())
             }),
             Access::Official => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
                 p.roles

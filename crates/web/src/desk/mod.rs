@@ -158,8 +158,14 @@ pub async fn load(
 ) -> Result<DeskDossier, AppError> {
     let db = &state.store().db;
     let dossier = db.dossier_by_code(code).await?.ok_or(AppError::NotFound)?;
-    let roles = roles_for(state, principal, &dossier).await?;
-    if roles.is_empty() {
+    // The agency working on it, or (while it is transferred) its own agency, which
+    // follows it without acting on it.
+    let working = roles_for(state, principal, &dossier).await?;
+    let owning = match dossier.handling_agency_id {
+        Some(_) => roles_at(state, principal, dossier.agency_id).await?,
+        None => Vec::new(),
+    };
+    if working.is_empty() && owning.is_empty() {
         tracing::warn!(
             account = principal.account.id,
             dossier = code,
@@ -202,7 +208,20 @@ pub async fn roles_for(
     principal: &Principal,
     dossier: &Dossier,
 ) -> Result<Vec<Role>, AppError> {
-    let working = dossier.handling_agency_id.unwrap_or(dossier.agency_id);
+    roles_at(
+        state,
+        principal,
+        dossier.handling_agency_id.unwrap_or(dossier.agency_id),
+    )
+    .await
+}
+
+/// The process roles a principal holds at an agency (leaders: also below theirs).
+pub async fn roles_at(
+    state: &AppState,
+    principal: &Principal,
+    working: i64,
+) -> Result<Vec<Role>, AppError> {
     let mut roles = Vec::new();
     for grant in &principal.roles {
         let Some(agency) = grant.agency_id else {

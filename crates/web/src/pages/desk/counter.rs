@@ -31,16 +31,18 @@ async fn desks(state: &AppState, current: &CurrentSession) -> Result<Vec<(i64, S
     Ok(desks)
 }
 
+/// The codes of the procedures the desks' agencies perform.
+async fn procedures(state: &AppState, desks: &[(i64, String)]) -> Result<Vec<String>, AppError> {
+    let ids: Vec<i64> = desks.iter().map(|(id, _)| *id).collect();
+    Ok(state.store().db.procedure_codes_of_agencies(&ids).await?)
+}
+
 /// `GET /can-bo/tiep-nhan-truc-tiep`.
 pub async fn form(
     State(state): State<AppState>,
     axum::Extension(current): axum::Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
-    let codes: Vec<String> = desks(&state, &current)
-        .await?
-        .into_iter()
-        .map(|(_, c)| c)
-        .collect();
+    let codes = procedures(&state, &desks(&state, &current).await?).await?;
     respond(
         filing_page(&state, &current, Some(&codes)),
         StatusCode::OK,
@@ -55,7 +57,7 @@ pub async fn start(
     Form(form): Form<AssistedForm>,
 ) -> Result<Response, AppError> {
     let desks = desks(&state, &current).await?;
-    let codes: Vec<String> = desks.iter().map(|(_, c)| c.clone()).collect();
+    let codes = procedures(&state, &desks).await?;
     let view = filing_page(&state, &current, Some(&codes));
     // The desk of the agency performing the procedure (the first desk otherwise, which
     // then refuses the procedure with a message).

@@ -76,12 +76,9 @@ pub async fn list(
     let db = &state.store().db;
     let mut agencies = Vec::new();
     for agency in administered(&state, &current).await? {
+        let codes = db.procedure_codes_of_agencies(&[agency.id]).await?;
         let mut procedures = Vec::new();
-        for entry in catalog
-            .entries()
-            .iter()
-            .filter(|e| e.agencies.contains(&agency.code))
-        {
+        for entry in catalog.entries().iter().filter(|e| codes.contains(&e.code)) {
             let defined = db.workflow(agency.id, &entry.code).await?.is_some();
             procedures.push((
                 entry.code.clone(),
@@ -124,11 +121,17 @@ async fn target(
         .into_iter()
         .find(|a| a.code == agency)
         .ok_or(AppError::NotFound)?;
+    let performs = state
+        .store()
+        .db
+        .procedure_agency_ids(code)
+        .await?
+        .contains(&agency.id);
     let entry = state
         .catalog()
         .current()
         .get(code)
-        .filter(|e| e.agencies.contains(&agency.code))
+        .filter(|_| performs)
         .cloned()
         .ok_or(AppError::NotFound)?;
     Ok((agency, entry))

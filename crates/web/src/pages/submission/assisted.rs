@@ -39,19 +39,19 @@ fn page(state: &AppState, current: &CurrentSession) -> AssistedPage {
 }
 
 /// The filing page: online filing for someone (any procedure filed online), or with
-/// `counter_agencies`, a paper dossier at the desk (the procedures those agencies
-/// perform, whatever their channels).
+/// `counter_procedures`, a paper dossier at the desk (the procedures its agencies
+/// perform, by code, whatever their channels).
 pub(crate) fn filing_page(
     state: &AppState,
     current: &CurrentSession,
-    counter_agencies: Option<&[String]>,
+    counter_procedures: Option<&[String]>,
 ) -> AssistedPage {
     let catalog = state.catalog().current();
     let procedures = catalog
         .entries()
         .iter()
-        .filter(|e| match counter_agencies {
-            Some(codes) => e.agencies.iter().any(|a| codes.contains(a)) || codes.is_empty(),
+        .filter(|e| match counter_procedures {
+            Some(codes) => codes.contains(&e.code),
             None => online(e),
         })
         .map(|e| {
@@ -61,7 +61,7 @@ pub(crate) fn filing_page(
             )
         })
         .collect();
-    let counter = counter_agencies.is_some();
+    let counter = counter_procedures.is_some();
     AssistedPage {
         layout: Layout::new(if counter {
             "Tiếp nhận hồ sơ trực tiếp"
