@@ -1289,3 +1289,104 @@ async fn the_api_files_a_dossier_step_by_step() {
         );
     }
 }
+
+/// An agency files its own dossier (an internal procedure): its officials choose
+/// "Cơ quan: …" as who files; every official of the agency follows it, nobody else.
+#[tokio::test]
+async fn an_agency_files_its_own_dossier_through_its_officials() {
+    for backend in backends() {
+        let app = TestApp::start(backend).await;
+        let db = app.db.connect().await;
+        let (mut cuong, csrf) =
+            common::visitor::minted_session(&app, &db, "chuyenvien@nhatrang.example", true).await;
+        let code = "2.000635";
+        let start = cuong
+            .get(&format!("/thu-tuc/{code}/nop-truc-tuyen"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            start.contains("Cơ quan: Ủy ban nhân dân phường Nha Trang"),
+            "{backend:?}: the official may file for the agency"
+        );
+        let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+        let agency_account = db.agency_account(agency.id).await.unwrap();
+        let started = cuong
+            .post(
+                &format!("/thu-tuc/{code}/nop-truc-tuyen"),
+                &[
+                    ("_csrf", &csrf),
+                    ("nguoi_nop", &agency_account.to_string()),
+                    ("co_quan", &agency.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER);
+        let public_id = location(&started).split('/').nth(2).unwrap().to_string();
+        let draft = db.draft(&public_id).await.unwrap().unwrap();
+        assert_eq!(draft.account_id, agency_account);
+        let answers = serde_json::json!({
+            "ho_ten": "Lê Văn Cường", "so_dinh_danh": CITIZEN,
+            "noi_cu_tru": {"province": "56", "commune": "22366", "street": "1 Lê Thánh Tôn"},
+            "noi_dung": "Đề nghị cấp bản sao trích lục khai sinh của công dân Nguyễn Văn An để hoàn thiện hồ sơ thẩm định"
+        })
+        .to_string();
+        db.save_draft(
+            draft.id,
+            draft.version,
+            &answers,
+            &draft.current_step,
+            3_600_000_000,
+        )
+        .await
+        .unwrap();
+        let attached = upload(
+            &cuong,
+            &format!("/ho-so-nhap/{public_id}/giay-to"),
+            &csrf,
+            4,
+            "de-nghi.pdf",
+            a_pdf(),
+        )
+        .await;
+        assert_eq!(attached.status(), StatusCode::SEE_OTHER);
+        let review = cuong
+            .get(&format!("/ho-so-nhap/{public_id}/kiem-tra"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let submitted = cuong
+            .post(&format!("/ho-so-nhap/{public_id}/nop"), &[("_csrf", &csrf)])
+            .await;
+        assert_eq!(submitted.status(), StatusCode::SEE_OTHER, "{review}");
+        let dossier_code = location(&submitted)
+            .trim_start_matches("/ho-so/")
+            .trim_end_matches("/da-nop")
+            .to_string();
+        let dossier = db.dossier_by_code(&dossier_code).await.unwrap().unwrap();
+        assert_eq!(dossier.applicant_id, Some(agency_account));
+        // Every official of the agency follows it under "My dossiers"; others do not.
+        let (mut dung, _) =
+            common::visitor::minted_session(&app, &db, "lanhdao@nhatrang.example", true).await;
+        let mine = dung.get("/ho-so").await.text().await.unwrap();
+        assert!(mine.contains(&dossier_code));
+        assert_eq!(
+            dung.get(&format!("/ho-so/{dossier_code}")).await.status(),
+            StatusCode::OK
+        );
+        let (mut an, _) = common::visitor::minted_session(&app, &db, CITIZEN, false).await;
+        assert_eq!(
+            an.get(&format!("/ho-so/{dossier_code}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let (mut other, _) =
+            common::visitor::minted_session(&app, &db, "tinhnguyen@nhatrang.example", true).await;
+        let theirs = other.get("/ho-so").await.text().await.unwrap();
+        assert!(
+            !theirs.contains(&dossier_code),
+            "volunteers of its access points are not the agency's staff"
+        );
+    }
+}

@@ -72,6 +72,49 @@ impl Db {
         .await?)
     }
 
+    /// The organisation account through which an agency files its own dossiers,
+    /// opened on first use (without a password: nobody signs in as it).
+    pub async fn agency_account(&self, agency_id: i64) -> StoreResult<i64> {
+        let find = || async {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM account WHERE agency_id = $1")
+                .bind(agency_id)
+                .fetch_optional(self.pool())
+                .await
+        };
+        if let Some(id) = find().await? {
+            return Ok(id);
+        }
+        let now = time::now_micros();
+        let opened = sqlx::query(
+            "INSERT INTO account (kind, full_name, agency_id, created_at, updated_at) \
+             SELECT 'organisation', name, id, $1, $1 FROM agency WHERE id = $2",
+        )
+        .bind(now)
+        .bind(agency_id)
+        .execute(self.pool())
+        .await;
+        match opened.map_err(crate::StoreError::from) {
+            Ok(_) => {}
+            // Opened meanwhile by another request.
+            Err(e) if e.is_unique_violation() => {}
+            Err(e) => return Err(e),
+        }
+        find()
+            .await?
+            .ok_or(crate::StoreError::NotFound { what: "agency" })
+    }
+
+    /// The agency an organisation account stands for, if it does.
+    pub async fn agency_of_account(&self, account_id: i64) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT agency_id FROM account WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten(),
+        )
+    }
+
     pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
         Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM account WHERE email = $1"

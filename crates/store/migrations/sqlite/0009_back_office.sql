@@ -26,6 +26,11 @@ CREATE INDEX dossier_due ON dossier (due_at);
 -- How the draft will be filed: NULL online (or assisted), `counter` for a paper
 -- dossier the desk digitises.
 ALTER TABLE dossier_draft ADD COLUMN channel TEXT;
+
+-- An organisation account standing for a state agency: its officials file the
+-- agency's own dossiers through it (internal procedures).
+ALTER TABLE account ADD COLUMN agency_id INTEGER REFERENCES agency (id);
+CREATE UNIQUE INDEX account_agency ON account (agency_id) WHERE agency_id IS NOT NULL;
 CREATE INDEX dossier_handling ON dossier (handling_agency_id);
 
 CREATE TABLE dossier_note (

@@ -195,6 +195,28 @@ pub async fn dossier_scope(db: &Db, principal: &Principal) -> StoreResult<Dossie
     }
 }
 
+/// Whether a dossier was filed by an agency the principal works in (through the
+/// agency's account).
+async fn filed_by_own_agency(
+    db: &Db,
+    principal: &Principal,
+    dossier: &Dossier,
+) -> StoreResult<bool> {
+    if principal.account.kind != "official" {
+        return Ok(false);
+    }
+    let Some(applicant) = dossier.applicant_id else {
+        return Ok(false);
+    };
+    Ok(match db.agency_of_account(applicant).await? {
+        Some(agency) => principal
+            .roles
+            .iter()
+            .any(|r| r.agency_id == Some(agency) && r.role != "volunteer"),
+        None => false,
+    })
+}
+
 /// Whether a principal may see a dossier; a refusal is logged.
 pub async fn may_see_dossier(
     db: &Db,
@@ -203,7 +225,8 @@ pub async fn may_see_dossier(
 ) -> StoreResult<bool> {
     // Whoever filled it in online (a helper at an access point) may see it too.
     let allowed = dossier_scope(db, principal).await?.covers(dossier)
-        || db.dossier_filed_by(dossier.id).await? == Some(principal.account.id);
+        || db.dossier_filed_by(dossier.id).await? == Some(principal.account.id)
+        || filed_by_own_agency(db, principal, dossier).await?;
     if !allowed {
         tracing::warn!(
             account = principal.account.id,

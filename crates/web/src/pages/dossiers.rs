@@ -216,13 +216,24 @@ pub async fn show(
             None => false,
         };
     let rating = db.dossier_rating(dossier.id).await?;
-    let desk = crate::desk::describe(&state, dossier.clone()).await?;
+    // The back office's view (forms issued, the clock); a record it cannot rebuild
+    // still shows, without them.
+    let desk = match crate::desk::describe(&state, dossier.clone()).await {
+        Ok(desk) => Some(desk),
+        Err(e) => {
+            tracing::warn!(error = ?e, dossier = %dossier.code, "dossier state not rebuilt");
+            None
+        }
+    };
     let events = db.dossier_events(dossier.id).await?;
-    let forms = crate::desk::forms::issued(&desk, &events)
-        .into_iter()
-        .filter(|f| f.for_applicant())
-        .map(|f| (f.number().to_string(), f.title().to_string()))
-        .collect();
+    let forms = match &desk {
+        Some(desk) => crate::desk::forms::issued(desk, &events)
+            .into_iter()
+            .filter(|f| f.for_applicant())
+            .map(|f| (f.number().to_string(), f.title().to_string()))
+            .collect(),
+        None => Vec::new(),
+    };
     let results = if dossier.state == DossierState::Returned.as_str() {
         db.results(dossier.id)
             .await?
@@ -238,7 +249,10 @@ pub async fn show(
         .into_iter()
         .map(|n| (local_time(n.created_at, "%H:%M %d/%m/%Y"), n.body))
         .collect();
-    let due_at = desk.due_at();
+    let due_at = match &desk {
+        Some(desk) => desk.due_at(),
+        None => dossier.due_at,
+    };
     let page = DossierPage {
         layout: Layout::new(&format!("Hồ sơ {}", dossier.code)),
         csrf: current.session.csrf_token.clone(),
@@ -256,7 +270,10 @@ pub async fn show(
         forms,
         results,
         messages,
-        paused: desk.flow.clock().is_some_and(|c| c.is_paused()),
+        paused: desk
+            .as_ref()
+            .and_then(|d| d.flow.clock())
+            .is_some_and(|c| c.is_paused()),
         rating,
         procedure: entry.name.clone(),
         state: label(&dossier.state),

@@ -210,14 +210,29 @@ pub async fn expected_due(
 }
 
 /// Whose dossiers a principal may file and read: their own account and the
-/// organisations they represent.
+/// organisations they represent; for officials, also the agencies they work in (an
+/// agency files its own dossiers, e.g. internal procedures, through its account).
 pub async fn applicant_accounts(
     state: &AppState,
     principal: &Principal,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(match dossier_scope(&state.store().db, principal).await? {
+    let db = &state.store().db;
+    Ok(match dossier_scope(db, principal).await? {
         DossierScope::Applicants(ids) => ids,
-        _ => vec![principal.account.id],
+        _ => {
+            let mut ids = vec![principal.account.id];
+            if principal.account.kind == "official" {
+                // Staff of the agency, not the volunteers of its access points.
+                let staff = principal.roles.iter().filter(|r| r.role != "volunteer");
+                for agency in staff.filter_map(|r| r.agency_id) {
+                    let id = db.agency_account(agency).await?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            ids
+        }
     })
 }
 

@@ -49,6 +49,8 @@ async fn page(
         if let Some(account) = db.account(id).await? {
             let label = if id == principal.account.id {
                 format!("Bản thân: {}", account.full_name)
+            } else if db.agency_of_account(id).await?.is_some() {
+                format!("Cơ quan: {}", account.full_name)
             } else {
                 format!("Tổ chức: {}", account.full_name)
             };
