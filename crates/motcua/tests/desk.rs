@@ -444,6 +444,53 @@ async fn a_dossier_goes_from_the_desk_to_the_leader_and_back_to_the_citizen() {
     }
 }
 
+/// Sends 50 actions at once on one dossier at the same version, the `i`-th with the
+/// fields `fields(i)`; returns how many moved it and how many got a conflict.
+async fn race(
+    app: &TestApp,
+    official: &Visitor,
+    csrf: &str,
+    code: &str,
+    version: i64,
+    fields: impl Fn(usize) -> Vec<(&'static str, String)>,
+) -> (usize, usize) {
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let client = official.client.clone();
+        let cookie = format!("motcua_sid={}", official.cookie.clone().unwrap());
+        let url = app.url(&format!("/can-bo/ho-so/{code}/thao-tac"));
+        let mut form = vec![
+            ("_csrf", csrf.to_string()),
+            ("_version", version.to_string()),
+        ];
+        form.extend(fields(i));
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .header(reqwest::header::COOKIE, cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let moved = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    let conflicts = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!(moved + conflicts, 50, "{statuses:?}");
+    (moved, conflicts)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_conflicting_actions_make_one_transition() {
     for backend in backends() {
@@ -451,21 +498,22 @@ async fn fifty_conflicting_actions_make_one_transition() {
         let db = app.db.connect().await;
         let (mut an, an_csrf) = minted_session(&app, &db, CITIZEN, false).await;
         let (desk, desk_csrf) = minted_session(&app, &db, DESK, true).await;
+        let (specialist, specialist_csrf) = minted_session(&app, &db, SPECIALIST, true).await;
+        let (leader, leader_csrf) = minted_session(&app, &db, LEADER, true).await;
+        let version = |code: String| {
+            let db = &db;
+            async move { db.dossier_by_code(&code).await.unwrap().unwrap().version }
+        };
+
+        // Receive, refuse and ask for more, all at once: one of them happens.
         let code = file(&db, &mut an, &an_csrf).await;
-        let version = db
-            .dossier_by_code(&code)
-            .await
-            .unwrap()
-            .unwrap()
-            .version
-            .to_string();
-        let mut tasks = Vec::new();
-        for i in 0..50 {
-            let client = desk.client.clone();
-            let cookie = format!("motcua_sid={}", desk.cookie.clone().unwrap());
-            let url = app.url(&format!("/can-bo/ho-so/{code}/thao-tac"));
-            let (csrf, version) = (desk_csrf.clone(), version.clone());
-            let fields: Vec<(&str, String)> = match i % 3 {
+        let mixed = race(
+            &app,
+            &desk,
+            &desk_csrf,
+            &code,
+            version(code.clone()).await,
+            |i| match i % 3 {
                 0 => vec![("thao_tac", "receive".into())],
                 1 => vec![
                     ("thao_tac", "refuse".into()),
@@ -475,45 +523,43 @@ async fn fifty_conflicting_actions_make_one_transition() {
                     ("thao_tac", "request_supplement".into()),
                     ("danh_sach", "Tờ khai có chữ ký".into()),
                 ],
-            };
-            tasks.push(tokio::spawn(async move {
-                let mut form = vec![("_csrf", csrf), ("_version", version)];
-                form.extend(fields);
-                client
-                    .post(url)
-                    .header(reqwest::header::COOKIE, cookie)
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            }));
-        }
-        let mut statuses = Vec::new();
-        for task in tasks {
-            statuses.push(task.await.unwrap());
-        }
-        let moved = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        let conflicts = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CONFLICT)
-            .count();
-        assert_eq!((moved, conflicts), (1, 49), "{backend:?}: {statuses:?}");
+            },
+        )
+        .await;
+        assert_eq!(mixed, (1, 49), "{backend:?}");
         let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
-        let events = db.dossier_events(dossier.id).await.unwrap();
-        assert_eq!(
-            events.len(),
-            2,
-            "exactly one transition after the submission"
-        );
+        assert_eq!(db.dossier_events(dossier.id).await.unwrap().len(), 2);
+
+        // Every step of a second dossier raced 50 times: one transition per step.
+        let code = file(&db, &mut an, &an_csrf).await;
+        let steps: [(&Visitor, &str, &str, &str); 4] = [
+            (&desk, &desk_csrf, "receive", "received"),
+            (&desk, &desk_csrf, "pass_on", "in_processing"),
+            (
+                &specialist,
+                &specialist_csrf,
+                "pass_on",
+                "awaiting_approval",
+            ),
+            (&leader, &leader_csrf, "pass_on", "result_ready"),
+        ];
+        for (n, (official, csrf, action, reached)) in steps.into_iter().enumerate() {
+            let at = version(code.clone()).await;
+            let outcome = race(&app, official, csrf, &code, at, |_| {
+                vec![("thao_tac", action.to_string())]
+            })
+            .await;
+            assert_eq!(outcome, (1, 49), "{backend:?}: {action}");
+            let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
+            assert_eq!(dossier.state, reached);
+            assert_eq!(dossier.version, at + 1);
+            assert_eq!(db.dossier_events(dossier.id).await.unwrap().len(), n + 2);
+        }
+        let dossier = db.dossier_by_code(&code).await.unwrap().unwrap();
         assert!(matches!(
             db.verify_dossier_chain(dossier.id).await.unwrap(),
-            motcua_store::dossiers::ChainVerdict::Intact { events: 2 }
+            motcua_store::dossiers::ChainVerdict::Intact { events: 5 }
         ));
-        assert_eq!(dossier.version, 2);
     }
 }
 
