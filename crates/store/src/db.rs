@@ -91,6 +91,8 @@ pub struct Db {
     backend: Backend,
     /// The SQLite file, when the backend is SQLite.
     sqlite_path: Option<PathBuf>,
+    /// Blocks of dossier numbers taken by this process (see `next_day_number`).
+    pub(crate) numbers: crate::drafts::NumberBlocks,
 }
 
 impl Db {
@@ -149,6 +151,7 @@ impl Db {
             pool,
             backend,
             sqlite_path,
+            numbers: Default::default(),
         })
     }
 

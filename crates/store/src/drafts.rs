@@ -273,6 +273,42 @@ impl Db {
         draft_id: i64,
         submission: &Submission<'_>,
     ) -> StoreResult<(Dossier, bool)> {
+        // On PostgreSQL the day's number comes from this process's block, outside the
+        // transaction (given back if this submission does not make the dossier); on
+        // SQLite (one writer at a time anyway) it is taken inside it.
+        let preallocated = match self.backend() {
+            crate::Backend::Postgres => {
+                let agency: Option<i64> =
+                    sqlx::query_scalar("SELECT agency_id FROM dossier_draft WHERE id = $1")
+                        .bind(draft_id)
+                        .fetch_optional(self.pool())
+                        .await?;
+                match agency {
+                    Some(agency) => {
+                        Some((agency, self.next_day_number(agency, submission.day).await?))
+                    }
+                    None => return Err(StoreError::NotFound { what: "draft" }),
+                }
+            }
+            crate::Backend::Sqlite => None,
+        };
+        let outcome = self
+            .submit_draft_numbered(draft_id, submission, preallocated.map(|(_, n)| n))
+            .await;
+        if let Some((agency, number)) = preallocated
+            && !matches!(outcome, Ok((_, true)))
+        {
+            self.give_back_number(agency, submission.day, number).await;
+        }
+        outcome
+    }
+
+    async fn submit_draft_numbered(
+        &self,
+        draft_id: i64,
+        submission: &Submission<'_>,
+        preallocated: Option<i64>,
+    ) -> StoreResult<(Dossier, bool)> {
         let now = time::now_micros();
         let mut tx = self.begin_write().await?;
         // Claims the draft: on PostgreSQL the row lock makes a concurrent submission
@@ -344,14 +380,19 @@ impl Db {
         .bind(draft_id)
         .execute(&mut *tx)
         .await?;
-        let sequence: i64 = sqlx::query_scalar(
-            "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + 1 RETURNING last",
-        )
-        .bind(draft.agency_id)
-        .bind(submission.day)
-        .fetch_one(&mut *tx)
-        .await?;
+        let sequence: i64 = match preallocated {
+            Some(number) => number,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, 1) \
+                     ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + 1 RETURNING last",
+                )
+                .bind(draft.agency_id)
+                .bind(submission.day)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
         let code = format!(
             "{}-{}-{:04}",
             submission.agency_code, submission.day, sequence
@@ -508,6 +549,77 @@ impl Db {
         .bind(code)
         .fetch_optional(self.pool())
         .await?)
+    }
+}
+
+/// Dossier numbers a process took from the database and has not used yet: per
+/// agency and day, the next one and the last one of the block.
+pub(crate) type NumberBlocks =
+    std::sync::Arc<tokio::sync::Mutex<std::collections::HashMap<(i64, String), NumberBlock>>>;
+
+/// A block of numbers: the next unused one, the last one, and numbers given back by
+/// submissions that did not make a dossier (used first, smallest first).
+#[derive(Debug)]
+pub(crate) struct NumberBlock {
+    next: i64,
+    last: i64,
+    returned: std::collections::BTreeSet<i64>,
+}
+
+/// No numbers yet.
+impl Default for NumberBlock {
+    fn default() -> Self {
+        Self {
+            next: 1,
+            last: 0,
+            returned: Default::default(),
+        }
+    }
+}
+
+/// How many numbers of the day a process takes at a time on PostgreSQL.
+const NUMBER_BLOCK: i64 = 20;
+
+impl Db {
+    /// The agency's next dossier number of the day, from this process's block; a new
+    /// block is taken from the counter row in a statement of its own, so concurrent
+    /// submissions never queue on that row for the length of their transaction (which
+    /// capped throughput at one commit at a time). Numbers stay unique across nodes;
+    /// a block's unused numbers are skipped when the process stops, so the day's
+    /// numbers may have gaps (the register number, taken at receipt, has none).
+    async fn next_day_number(&self, agency_id: i64, day: &str) -> StoreResult<i64> {
+        // One refill at a time per process: the others wait and take from it.
+        let mut blocks = self.numbers.lock().await;
+        let block = blocks.entry((agency_id, day.to_string())).or_default();
+        if let Some(number) = block.returned.pop_first() {
+            return Ok(number);
+        }
+        if block.next > block.last {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + $3 RETURNING last",
+            )
+            .bind(agency_id)
+            .bind(day)
+            .bind(NUMBER_BLOCK)
+            .fetch_one(self.pool())
+            .await?;
+            block.next = last - NUMBER_BLOCK + 1;
+            block.last = last;
+        }
+        let number = block.next;
+        block.next += 1;
+        Ok(number)
+    }
+
+    /// Returns a number a submission took but did not use.
+    async fn give_back_number(&self, agency_id: i64, day: &str, number: i64) {
+        let mut blocks = self.numbers.lock().await;
+        blocks
+            .entry((agency_id, day.to_string()))
+            .or_default()
+            .returned
+            .insert(number);
     }
 }
 

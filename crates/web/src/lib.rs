@@ -86,6 +86,10 @@ struct Inner {
     versions: std::sync::RwLock<
         std::collections::HashMap<i64, Arc<motcua_domain::catalog::ProcedureEntry>>,
     >,
+    /// The e-form of each procedure version, checked once.
+    forms: std::sync::RwLock<
+        std::collections::HashMap<i64, Arc<motcua_domain::eform::FormDefinition>>,
+    >,
 }
 
 impl AppState {
@@ -96,6 +100,7 @@ impl AppState {
                 oidc: config.oidc.clone().map(oidc::OidcClient::new),
                 places: tokio::sync::OnceCell::new(),
                 versions: Default::default(),
+                forms: Default::default(),
                 store,
                 config,
                 catalog,
@@ -162,6 +167,31 @@ impl AppState {
         }
         versions.insert(version_id, entry.clone());
         Ok(entry)
+    }
+
+    /// The e-form of a procedure version (its own, or the general one), checked once
+    /// and kept: versions never change once saved.
+    pub async fn version_form(
+        &self,
+        version_id: i64,
+    ) -> Result<Arc<motcua_domain::eform::FormDefinition>, AppError> {
+        if let Some(form) = self
+            .inner
+            .forms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&version_id)
+        {
+            return Ok(form.clone());
+        }
+        let entry = self.procedure_version(version_id).await?;
+        let form = Arc::new(pages::submission::form_of(&entry));
+        let mut forms = self.inner.forms.write().unwrap_or_else(|e| e.into_inner());
+        if forms.len() > 20_000 {
+            forms.clear();
+        }
+        forms.insert(version_id, form.clone());
+        Ok(form)
     }
 
     /// The national e-ID client, when configured.

@@ -261,7 +261,11 @@ pub async fn load_draft(
     }
     let entry = version_entry(state, draft.procedure_version_id).await?;
     let code = entry.code.clone();
-    let form = form_of(&entry);
+    let form = state
+        .version_form(draft.procedure_version_id)
+        .await?
+        .as_ref()
+        .clone();
     let answers: Answers = serde_json::from_str(&draft.answers).unwrap_or_default();
     Ok(DraftView {
         draft,
