@@ -7,7 +7,6 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
 
 use crate::{Db, StoreError, StoreResult, time};
 
@@ -251,11 +250,11 @@ struct UnitInput<'a> {
 type UnitRow = (i64, String, i64, String, Option<i64>, Option<i64>);
 
 async fn load_existing(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
 ) -> StoreResult<HashMap<(String, i64), Existing>> {
     let rows: Vec<UnitRow> =
         sqlx::query_as("SELECT id, level, code, name, parent_id, superseded_at FROM admin_unit")
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await?;
     Ok(rows
         .into_iter()
@@ -274,7 +273,7 @@ async fn load_existing(
 }
 
 async fn upsert_unit(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     existing: &mut HashMap<(String, i64), Existing>,
     unit: &UnitInput<'_>,
     import_id: &str,
@@ -294,7 +293,7 @@ async fn upsert_unit(
         .bind(unit.division_type)
         .bind(unit.parent_id)
         .bind(now)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
         log_change(tx, id, "added", None, Some(unit.name), import_id, now).await?;
         report.added += 1;
@@ -308,7 +307,7 @@ async fn upsert_unit(
             .bind(unit.division_type)
             .bind(now)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         log_change(
             tx,
@@ -328,7 +327,7 @@ async fn upsert_unit(
             .bind(unit.parent_id)
             .bind(now)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         let (old, new) = (
             current.parent_id.map(|p| p.to_string()),
@@ -351,7 +350,7 @@ async fn upsert_unit(
         sqlx::query("UPDATE admin_unit SET superseded_at = NULL, superseded_by = NULL, updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         log_change(tx, id, "restored", None, None, import_id, now).await?;
         current.superseded = false;
@@ -361,7 +360,7 @@ async fn upsert_unit(
 }
 
 async fn log_change(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     unit_id: i64,
     change: &str,
     old_value: Option<&str>,
@@ -379,7 +378,7 @@ async fn log_change(
     .bind(new_value)
     .bind(import_id)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

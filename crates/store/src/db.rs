@@ -93,6 +93,39 @@ pub struct Db {
     sqlite_path: Option<PathBuf>,
     /// Blocks of dossier numbers taken by this process (see `next_day_number`).
     pub(crate) numbers: crate::drafts::NumberBlocks,
+    /// The turn of this process's SQLite writers (see `begin_write`).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A transaction that writes, holding (on SQLite) this process's writer turn until it
+/// ends. It derefs to the connection, as a `sqlx::Transaction` does.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(self.tx.commit().await?)
+    }
+
+    pub async fn rollback(self) -> StoreResult<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Db {
@@ -152,6 +185,7 @@ impl Db {
             backend,
             sqlite_path,
             numbers: Default::default(),
+            writer: Default::default(),
         })
     }
 
@@ -176,10 +210,27 @@ impl Db {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a plain `BEGIN` that reads first fails with "database is
     /// locked" when another writer commits in between, whatever the busy timeout.
-    pub async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+    ///
+    /// SQLite has one writer at a time: writers of this process queue for their turn
+    /// in order (an async lock held until commit) instead of polling the file lock
+    /// with the busy timeout's growing sleeps, which made the slowest writes wait
+    /// seconds under load.
+    pub async fn begin_write(&self) -> StoreResult<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn =
+                    tokio::time::timeout(Duration::from_secs(5), self.writer.clone().lock_owned())
+                        .await
+                        .map_err(|_| StoreError::Conflict("the database is busy".into()))?;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 

@@ -301,19 +301,6 @@ impl Db {
         .await?)
     }
 
-    /// Removes a result document added by mistake (before the result is returned).
-    pub async fn remove_result(&self, dossier_id: i64, result_id: i64) -> StoreResult<bool> {
-        Ok(
-            sqlx::query("DELETE FROM dossier_result WHERE id = $1 AND dossier_id = $2")
-                .bind(result_id)
-                .bind(dossier_id)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                > 0,
-        )
-    }
-
     /// Puts a dossier's results into the applicant's document store (an electronic
     /// return); each only once.
     pub async fn issue_results(&self, dossier_id: i64, owner_id: i64) -> StoreResult<u64> {

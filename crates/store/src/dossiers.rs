@@ -6,7 +6,7 @@
 //! [`Db::verify_dossier_chain`] (and the database refuses edits to the table outright).
 
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use sqlx::AssertSqlSafe;
 
 use crate::{Db, StoreError, StoreResult, time};
 
@@ -300,7 +300,7 @@ impl Db {
 /// Moves a dossier on inside `tx`: its state (and, when given, its answers) changes
 /// if it is still at `expected_version`, and the event is appended.
 pub(crate) async fn advance_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     dossier_id: i64,
     expected_version: i64,
     event: &EventInput<'_>,
@@ -310,7 +310,7 @@ pub(crate) async fn advance_in(
     let now = progress.and_then(|p| p.at).unwrap_or_else(time::now_micros);
     let from_state: Option<String> = sqlx::query_scalar("SELECT state FROM dossier WHERE id = $1")
         .bind(dossier_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     let Some(from_state) = from_state else {
         return Err(StoreError::NotFound { what: "dossier" });
@@ -324,7 +324,7 @@ pub(crate) async fn advance_in(
     .bind(now)
     .bind(dossier_id)
     .bind(expected_version)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some(mut dossier) = dossier else {
         return Err(StoreError::Conflict(
@@ -341,7 +341,7 @@ pub(crate) async fn advance_in(
 /// Writes the back office's side of a move (the row is already locked by the update of
 /// its state), taking a register number if asked and none was taken yet.
 async fn write_progress(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     dossier: &Dossier,
     progress: &Progress<'_>,
     now: i64,
@@ -355,7 +355,7 @@ async fn write_progress(
             )
             .bind(dossier.agency_id)
             .bind(format!("register-{year}"))
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?,
         ),
         (None, None) => None,
@@ -377,15 +377,12 @@ async fn write_progress(
     .bind(register_no)
     .bind(now)
     .bind(dossier.id)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?)
 }
 
 /// Commits `tx` when `result` is a success, rolls it back otherwise.
-pub(crate) async fn finish<T>(
-    tx: Transaction<'static, Any>,
-    result: StoreResult<T>,
-) -> StoreResult<T> {
+pub(crate) async fn finish<T>(tx: crate::db::WriteTx, result: StoreResult<T>) -> StoreResult<T> {
     match result {
         Ok(value) => {
             tx.commit().await?;
@@ -400,7 +397,7 @@ pub(crate) async fn finish<T>(
 
 /// Inserts a dossier row (without its first event).
 pub(crate) async fn insert_dossier_row(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     new: &NewDossier<'_>,
     now: i64,
 ) -> Result<Dossier, sqlx::Error> {
@@ -418,12 +415,12 @@ pub(crate) async fn insert_dossier_row(
     .bind(new.form_data)
     .bind(new.priority)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await
 }
 
 pub(crate) async fn insert_event(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     dossier_id: i64,
     from_state: Option<&str>,
     input: &EventInput<'_>,
@@ -433,7 +430,7 @@ pub(crate) async fn insert_event(
         "SELECT seq, hash FROM dossier_event WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(dossier_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -469,7 +466,7 @@ pub(crate) async fn insert_event(
     .bind(&event.data)
     .bind(&event.prev_hash)
     .bind(&event.hash)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok(event)
 }

@@ -29,7 +29,7 @@ pub mod sessions;
 pub mod testing;
 pub mod time;
 
-pub use db::{Backend, Db, DbOptions};
+pub use db::{Backend, Db, DbOptions, WriteTx};
 pub use error::{StoreError, StoreResult};
 pub use files::{FileRecord, FileStore, StorageConfig};
 

@@ -2,7 +2,6 @@
 //! keeps the version it was filed under. A catalog import is one transaction.
 
 use motcua_domain::catalog::ProcedureEntry;
-use sqlx::{Any, Transaction};
 
 use crate::{Db, StoreError, StoreResult, time};
 
@@ -306,7 +305,7 @@ impl Db {
 
 /// Saves one procedure inside a transaction: `(procedure_id, current version, outcome)`.
 async fn save_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     input: &ProcedureInput<'_>,
     now: i64,
     edit: &Edit,
@@ -314,7 +313,7 @@ async fn save_in(
     let existing: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, current_version FROM procedure WHERE code = $1")
             .bind(input.code)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     match (edit.expected_version, existing) {
         (Some(None), Some(_)) => {
@@ -345,7 +344,7 @@ async fn save_in(
             .bind(input.field)
             .bind(input.online_service)
             .bind(now)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| match StoreError::from(e) {
                 e if e.is_unique_violation() => {
@@ -361,7 +360,7 @@ async fn save_in(
             )
             .bind(id)
             .bind(current)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?;
             if current_data == input.data {
                 return Ok((id, current, SaveOutcome::Unchanged));
@@ -377,7 +376,7 @@ async fn save_in(
             .bind(now)
             .bind(id)
             .bind(current)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
                 return Err(StoreError::Conflict(format!(
@@ -394,7 +393,7 @@ async fn save_in(
         .bind(input.data)
         .bind(now)
         .bind(edit.author)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok((procedure_id, version, outcome))
 }

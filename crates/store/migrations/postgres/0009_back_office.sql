@@ -63,3 +63,15 @@ CREATE TABLE workflow (
     updated_at      BIGINT NOT NULL,
     PRIMARY KEY (agency_id, procedure_code)
 );
+
+-- Notes, messages and result documents are part of the dossier's record: the database
+-- refuses edits and deletions, as for the history.
+CREATE FUNCTION dossier_record_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$$;
+CREATE TRIGGER dossier_note_no_change BEFORE UPDATE OR DELETE ON dossier_note
+    FOR EACH ROW EXECUTE FUNCTION dossier_record_append_only();
+CREATE TRIGGER dossier_result_no_change BEFORE UPDATE OR DELETE ON dossier_result
+    FOR EACH ROW EXECUTE FUNCTION dossier_record_append_only();

@@ -63,3 +63,22 @@ CREATE TABLE workflow (
     updated_at      INTEGER NOT NULL,
     PRIMARY KEY (agency_id, procedure_code)
 );
+
+-- Notes, messages and result documents are part of the dossier's record: the database
+-- refuses edits and deletions, as for the history.
+CREATE TRIGGER dossier_note_no_update BEFORE UPDATE ON dossier_note
+BEGIN
+    SELECT RAISE(ABORT, 'dossier_note is append-only');
+END;
+CREATE TRIGGER dossier_note_no_delete BEFORE DELETE ON dossier_note
+BEGIN
+    SELECT RAISE(ABORT, 'dossier_note is append-only');
+END;
+CREATE TRIGGER dossier_result_no_update BEFORE UPDATE ON dossier_result
+BEGIN
+    SELECT RAISE(ABORT, 'dossier_result is append-only');
+END;
+CREATE TRIGGER dossier_result_no_delete BEFORE DELETE ON dossier_result
+BEGIN
+    SELECT RAISE(ABORT, 'dossier_result is append-only');
+END;

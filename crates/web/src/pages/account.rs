@@ -434,6 +434,9 @@ pub async fn overview(
         .collect();
     let mut tools = Vec::new();
     for (path, label) in [
+        ("/can-bo/ho-so", "Một cửa: hồ sơ cần xử lý"),
+        ("/can-bo/tiep-nhan-truc-tiep", "Tiếp nhận hồ sơ trực tiếp"),
+        ("/can-bo/so-theo-doi", "Sổ theo dõi hồ sơ"),
         ("/quan-tri/mo-tai-khoan", "Mở tài khoản tại quầy"),
         (
             "/quan-tri/nop-ho-tro",
@@ -441,6 +444,7 @@ pub async fn overview(
         ),
         ("/quan-tri/thu-tuc", "Quản lý thủ tục"),
         ("/quan-tri/can-bo", "Cán bộ và vai trò"),
+        ("/quan-tri/quy-trinh", "Quy trình giải quyết thủ tục"),
         ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),
         ("/quan-tri/nhat-ky-bao-mat", "Nhật ký bảo mật"),
         ("/quan-tri/hop-thu-thu-nghiem", "Hộp thư thử nghiệm"),

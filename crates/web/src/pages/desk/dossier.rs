@@ -291,12 +291,21 @@ pub async fn page(
             (d.id, slot_name, d.file_name)
         })
         .collect();
-    let results = db
-        .results(dossier.id)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.title, r.file_name))
-        .collect();
+    let mut results = Vec::new();
+    for r in db.results(dossier.id).await? {
+        let by = db
+            .account(r.added_by)
+            .await?
+            .map(|a| a.full_name)
+            .unwrap_or_default();
+        let detail = format!(
+            "{} · {} · {}",
+            r.file_name,
+            by,
+            local_time(r.added_at, "%H:%M %d/%m/%Y")
+        );
+        results.push((r.id, r.title, detail));
+    }
     let forms = issued(desk, &events)
         .into_iter()
         .map(|f: LegalForm| (f.number().to_string(), f.title().to_string()))
