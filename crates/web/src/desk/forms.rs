@@ -394,8 +394,14 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             blocks.push(text(format!(
                 "{agency} thông báo dừng giải quyết hồ sơ nêu trên theo yêu cầu của người nộp hồ sơ. Hồ sơ (nếu có bản chính) được trả lại tại Bộ phận Tiếp nhận và Trả kết quả."
             )));
-            if let Some(reason) = &data.reason {
-                blocks.push(field("Ghi chú", reason.clone()));
+            // What the applicant wrote when asking, or the desk's note.
+            let asked = event.map(|e| e.note.trim().to_string()).unwrap_or_default();
+            if let Some(reason) = data
+                .reason
+                .clone()
+                .or(Some(asked).filter(|a| !a.is_empty()))
+            {
+                blocks.push(field("Lý do dừng", reason));
             }
             blocks.push(text("Xin trân trọng thông báo./."));
             blocks.push(Block::Space(6.0));
