@@ -956,33 +956,7 @@ async fn a_dossier_through_the_back_office_on_a_360px_phone() {
     let cuong = session("chuyenvien@nhatrang.example", true).await;
     let dung = session("lanhdao@nhatrang.example", true).await;
     // An's marital status certificate, submitted online.
-    let account = db
-        .account_by_citizen_id("056090001234")
-        .await
-        .unwrap()
-        .unwrap();
-    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
-    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
-    let answers = serde_json::json!({
-        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
-        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
-        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
-        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng", "so_ban": "1"
-    })
-    .to_string();
-    let draft = db
-        .create_draft(&motcua_store::drafts::NewDraft {
-            account_id: account.id,
-            created_by: account.id,
-            assisted_by: None,
-            procedure_version_id: version.version_id,
-            agency_id: agency.id,
-            answers: &answers,
-            first_step: "nguoi_duoc_xac_nhan",
-            ttl_micros: 3_600_000_000,
-        })
-        .await
-        .unwrap();
+    let draft = common::marital_draft(&db).await;
     let client = &browser.client;
     become_person(client, &app, &an).await;
     client

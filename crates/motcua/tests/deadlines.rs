@@ -48,16 +48,6 @@ async fn principal(db: &Db, identifier: &str) -> Principal {
     Principal { account, roles }
 }
 
-fn answers(purpose: &str) -> String {
-    serde_json::json!({
-        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
-        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
-        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
-        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": purpose, "so_ban": "1"
-    })
-    .to_string()
-}
-
 /// A marital status certificate filed online by An, with a fixed code.
 async fn filed(db: &Db, code: &str) -> Dossier {
     let an = db
@@ -74,7 +64,7 @@ async fn filed(db: &Db, code: &str) -> Dossier {
         applicant_id: Some(an.id),
         channel: "online",
         state: "submitted",
-        form_data: &answers("Để vay vốn ngân hàng"),
+        form_data: &common::marital_answers("Để vay vốn ngân hàng"),
         priority: 0,
         actor_id: Some(an.id),
         action: "submit",
@@ -162,7 +152,7 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
         .await
         .unwrap();
         let supplement = DeskAction::Supplement {
-            form_data: answers("Để mua bán, chuyển nhượng tài sản"),
+            form_data: common::marital_answers("Để mua bán, chuyển nhượng tài sản"),
             fields: vec!["muc_dich".into()],
         };
         step(&state, a, &an, supplement, "", "2027-02-02T14:00:00+07:00")

@@ -8,7 +8,6 @@ mod common;
 use common::visitor::{Visitor, minted_session};
 use common::{TestApp, backends};
 use motcua_store::Db;
-use motcua_store::drafts::NewDraft;
 use reqwest::StatusCode;
 
 const CITIZEN: &str = "an.nguyen@congdan.example";
@@ -18,41 +17,10 @@ const LEADER: &str = "lanhdao@nhatrang.example";
 const VOLUNTEER: &str = "tinhnguyen@nhatrang.example";
 const MARITAL_STATUS: &str = "1.004873";
 
-/// Complete answers of the marital status certificate (no document needed).
-pub fn marital_answers() -> String {
-    serde_json::json!({
-        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
-        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
-        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
-        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng",
-        "so_ban": "1"
-    })
-    .to_string()
-}
-
 /// An files a marital status certificate online (a complete draft, submitted through
 /// the portal); returns the dossier code.
 async fn file(db: &Db, an: &mut Visitor, an_csrf: &str) -> String {
-    let account = db
-        .account_by_citizen_id("056090001234")
-        .await
-        .unwrap()
-        .unwrap();
-    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
-    let version = db.current_procedure(MARITAL_STATUS).await.unwrap().unwrap();
-    let draft = db
-        .create_draft(&NewDraft {
-            account_id: account.id,
-            created_by: account.id,
-            assisted_by: None,
-            procedure_version_id: version.version_id,
-            agency_id: agency.id,
-            answers: &marital_answers(),
-            first_step: "nguoi_duoc_xac_nhan",
-            ttl_micros: 3_600_000_000,
-        })
-        .await
-        .unwrap();
+    let draft = common::marital_draft(db).await;
     let submitted = an
         .post(
             &format!("/ho-so-nhap/{}/nop", draft.public_id),
@@ -776,7 +744,7 @@ async fn a_counter_dossier_follows_a_custom_workflow_through_a_pause_and_a_trans
         db.save_draft(
             draft.id,
             draft.version,
-            &marital_answers(),
+            &common::marital_answers("Để vay vốn ngân hàng"),
             &draft.current_step,
             3_600_000_000,
         )

@@ -58,14 +58,7 @@ async fn submission_throughput() {
             .await
             .unwrap();
         // Complete drafts of the marital status certificate (no document required).
-        let answers = serde_json::json!({
-            "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
-            "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
-            "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
-            "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng",
-            "so_ban": "1"
-        })
-        .to_string();
+        let answers = common::marital_answers("Để vay vốn ngân hàng");
         let mut ids = Vec::with_capacity(total);
         for _ in 0..total {
             let draft = db

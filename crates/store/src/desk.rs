@@ -96,6 +96,14 @@ const QUEUE_COLUMNS: &str = "d.id, d.code, d.state, d.channel, p.code AS procedu
      a.full_name AS applicant_name, d.agency_id, d.handling_agency_id, d.holder_id, d.step, d.submitted_at, \
      d.received_at, d.due_at, d.extended_due_at, d.created_at, d.updated_at";
 
+/// Agency ids written into SQL (numbers only, so nothing to escape): `1, 2, 3`.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 const FINAL_STATES: &str = "'returned', 'refused', 'stopped', 'withdrawn', 'draft'";
 
 impl Db {
@@ -110,11 +118,7 @@ impl Db {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
-        let list = agencies
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = id_list(agencies);
         let mut conditions = vec![format!(
             "COALESCE(d.handling_agency_id, d.agency_id) IN ({list})"
         )];
@@ -176,11 +180,7 @@ impl Db {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
-        let list = agencies
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = id_list(agencies);
         Ok(sqlx::query_as(AssertSqlSafe(format!(
             "SELECT state, COUNT(*) FROM dossier WHERE COALESCE(handling_agency_id, agency_id) IN ({list}) \
              AND state <> 'draft' GROUP BY state"
@@ -367,11 +367,7 @@ impl Db {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
-        let list = agencies
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = id_list(agencies);
         let field_filter = if field.is_some() {
             " AND p.field = $3"
         } else {

@@ -147,3 +147,38 @@ pub fn six_digits(text: &str) -> String {
         .expect("a six-digit code")
         .to_string()
 }
+
+/// Complete answers of the demo marital status certificate (1.004873, no document
+/// needed) for An, with the given purpose.
+pub fn marital_answers(purpose: &str) -> String {
+    serde_json::json!({
+        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
+        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
+        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
+        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": purpose, "so_ban": "1"
+    })
+    .to_string()
+}
+
+/// A complete draft of An's marital status certificate at Nha Trang, ready to submit.
+pub async fn marital_draft(db: &motcua_store::Db) -> motcua_store::drafts::Draft {
+    let an = db
+        .account_by_citizen_id("056090001234")
+        .await
+        .unwrap()
+        .unwrap();
+    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
+    db.create_draft(&motcua_store::drafts::NewDraft {
+        account_id: an.id,
+        created_by: an.id,
+        assisted_by: None,
+        procedure_version_id: version.version_id,
+        agency_id: agency.id,
+        answers: &marital_answers("Để vay vốn ngân hàng"),
+        first_step: "nguoi_duoc_xac_nhan",
+        ttl_micros: 3_600_000_000,
+    })
+    .await
+    .unwrap()
+}
