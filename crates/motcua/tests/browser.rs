@@ -517,6 +517,29 @@ async fn choose(client: &Client, name: &str, value: &str) {
         .unwrap();
 }
 
+/// Puts a small PDF in the file input `input`, clicks `button`, and waits until
+/// `count_script` (returning a number) gives 1: the uploaded file is listed.
+async fn upload_pdf(client: &Client, input: &str, button: &str, count_script: &str) {
+    let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(file.path(), b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n").unwrap();
+    client
+        .find(fantoccini::Locator::Id(input))
+        .await
+        .unwrap()
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    client
+        .find(fantoccini::Locator::Css(button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let listed = poll(client, count_script, |v| v.as_u64() == Some(1)).await;
+    assert_eq!(listed, 1, "the uploaded file is listed");
+}
+
 /// Clicks the button and waits until the page's path satisfies `arrived`.
 async fn click_and_wait(client: &Client, css: &str, arrived: impl Fn(&str) -> bool) -> String {
     client
@@ -806,30 +829,14 @@ async fn answering_a_supplementation_request_on_a_360px_phone() {
     )
     .await;
     save_screenshot(client, "supplement-360x740.png").await;
-    let scan = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    std::fs::write(scan.path(), b"%PDF-1.4\n%%EOF\n").unwrap();
     set_value(client, "khe", "3").await;
-    client
-        .find(fantoccini::Locator::Id("tep"))
-        .await
-        .unwrap()
-        .send_keys(&scan.path().display().to_string())
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Css("form.upload button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let listed = poll(
+    upload_pdf(
         client,
+        "tep",
+        "form.upload button",
         "return document.querySelectorAll('.attached li').length;",
-        |v| v.as_u64() == Some(1),
     )
     .await;
-    assert_eq!(listed, 1, "the uploaded document is listed");
     set_value(client, "tre_ho_ten", "Nguyễn Minh Khang").await;
     assert_eq!(
         client
@@ -1055,30 +1062,14 @@ async fn a_dossier_through_the_back_office_on_a_360px_phone() {
     // The specialist attaches the result and submits it to the leader.
     become_person(client, &app, &cuong).await;
     client.goto(&app.url(&desk_page)).await.unwrap();
-    let result = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    std::fs::write(result.path(), b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n").unwrap();
     set_value(client, "ten_kq", "Giấy xác nhận tình trạng hôn nhân").await;
-    client
-        .find(fantoccini::Locator::Id("tep_kq"))
-        .await
-        .unwrap()
-        .send_keys(&result.path().display().to_string())
-        .await
-        .unwrap();
-    client
-        .find(fantoccini::Locator::Css("form[action$='/ket-qua'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let listed = poll(
+    upload_pdf(
         client,
-        "return document.querySelectorAll(\"#ket-qua + ul a, section[aria-labelledby='ket-qua'] ul a\").length;",
-        |v| v.as_u64() == Some(1),
+        "tep_kq",
+        "form[action$='/ket-qua'] button",
+        "return document.querySelectorAll(\"section[aria-labelledby='ket-qua'] ul a\").length;",
     )
     .await;
-    assert_eq!(listed, 1, "the result is listed");
     save_screenshot(client, "desk-specialist-360x740.png").await;
     act_and_see(
         client,

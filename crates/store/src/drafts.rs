@@ -273,32 +273,28 @@ impl Db {
         draft_id: i64,
         submission: &Submission<'_>,
     ) -> StoreResult<(Dossier, bool)> {
-        // On PostgreSQL the day's number comes from this process's block, outside the
-        // transaction (given back if this submission does not make the dossier); on
-        // SQLite (one writer at a time anyway) it is taken inside it.
-        let preallocated = match self.backend() {
-            crate::Backend::Postgres => {
-                let agency: Option<i64> =
-                    sqlx::query_scalar("SELECT agency_id FROM dossier_draft WHERE id = $1")
-                        .bind(draft_id)
-                        .fetch_optional(self.pool())
-                        .await?;
-                match agency {
-                    Some(agency) => {
-                        Some((agency, self.next_day_number(agency, submission.day).await?))
-                    }
-                    None => return Err(StoreError::NotFound { what: "draft" }),
-                }
+        // The day's number is taken once the draft is claimed, so a double submission
+        // takes none. On PostgreSQL it comes from this process's block (given back if
+        // the transaction fails); on SQLite (one writer at a time anyway) from the
+        // counter row, inside the transaction.
+        if self.backend() == crate::Backend::Postgres {
+            let draft: Option<(i64, Option<i64>)> =
+                sqlx::query_as("SELECT agency_id, dossier_id FROM dossier_draft WHERE id = $1")
+                    .bind(draft_id)
+                    .fetch_optional(self.pool())
+                    .await?;
+            if let Some((agency, None)) = draft {
+                self.ensure_day_numbers(agency, submission.day).await?;
             }
-            crate::Backend::Sqlite => None,
-        };
+        }
+        let mut taken: Option<(i64, i64)> = None;
         let outcome = self
-            .submit_draft_numbered(draft_id, submission, preallocated.map(|(_, n)| n))
+            .submit_draft_numbered(draft_id, submission, &mut taken)
             .await;
-        if let Some((agency, number)) = preallocated
-            && !matches!(outcome, Ok((_, true)))
+        if let Some((agency, number)) = taken
+            && outcome.is_err()
         {
-            self.give_back_number(agency, submission.day, number).await;
+            self.give_back_number(agency, submission.day, number);
         }
         outcome
     }
@@ -307,7 +303,7 @@ impl Db {
         &self,
         draft_id: i64,
         submission: &Submission<'_>,
-        preallocated: Option<i64>,
+        taken: &mut Option<(i64, i64)>,
     ) -> StoreResult<(Dossier, bool)> {
         let now = time::now_micros();
         let mut tx = self.begin_write().await?;
@@ -380,7 +376,16 @@ impl Db {
         .bind(draft_id)
         .execute(&mut *tx)
         .await?;
-        let sequence: i64 = match preallocated {
+        // From this process's numbers (PostgreSQL), else from the counter row, in the
+        // transaction (SQLite, or when other submissions just used the numbers up).
+        let held = match self.backend() {
+            crate::Backend::Postgres => self.take_day_number(draft.agency_id, submission.day),
+            crate::Backend::Sqlite => None,
+        };
+        if let Some(number) = held {
+            *taken = Some((draft.agency_id, number));
+        }
+        let sequence: i64 = match held {
             Some(number) => number,
             None => {
                 sqlx::query_scalar(
@@ -552,28 +557,35 @@ impl Db {
     }
 }
 
-/// Dossier numbers a process took from the database and has not used yet: per
-/// agency and day, the next one and the last one of the block.
+/// Dossier numbers a process took from the database and has not used yet, per agency
+/// and day. The lock is never held across an await.
 pub(crate) type NumberBlocks =
-    std::sync::Arc<tokio::sync::Mutex<std::collections::HashMap<(i64, String), NumberBlock>>>;
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(i64, String), NumberPool>>>;
 
-/// A block of numbers: the next unused one, the last one, and numbers given back by
-/// submissions that did not make a dossier (used first, smallest first).
-#[derive(Debug)]
-pub(crate) struct NumberBlock {
-    next: i64,
-    last: i64,
+/// Unused numbers: blocks taken (in order), and numbers given back by submissions
+/// that failed (used first, smallest first).
+#[derive(Debug, Default)]
+pub(crate) struct NumberPool {
+    blocks: std::collections::VecDeque<(i64, i64)>,
     returned: std::collections::BTreeSet<i64>,
 }
 
-/// No numbers yet.
-impl Default for NumberBlock {
-    fn default() -> Self {
-        Self {
-            next: 1,
-            last: 0,
-            returned: Default::default(),
+impl NumberPool {
+    fn is_empty(&self) -> bool {
+        self.returned.is_empty() && self.blocks.is_empty()
+    }
+
+    fn take(&mut self) -> Option<i64> {
+        if let Some(number) = self.returned.pop_first() {
+            return Some(number);
         }
+        let (next, last) = self.blocks.front_mut()?;
+        let number = *next;
+        *next += 1;
+        if *next > *last {
+            self.blocks.pop_front();
+        }
+        Some(number)
     }
 }
 
@@ -581,41 +593,51 @@ impl Default for NumberBlock {
 const NUMBER_BLOCK: i64 = 20;
 
 impl Db {
-    /// The agency's next dossier number of the day, from this process's block; a new
-    /// block is taken from the counter row in a statement of its own, so concurrent
-    /// submissions never queue on that row for the length of their transaction (which
-    /// capped throughput at one commit at a time). Numbers stay unique across nodes;
-    /// a block's unused numbers are skipped when the process stops, so the day's
-    /// numbers may have gaps (the register number, taken at receipt, has none).
-    async fn next_day_number(&self, agency_id: i64, day: &str) -> StoreResult<i64> {
-        // One refill at a time per process: the others wait and take from it.
-        let mut blocks = self.numbers.lock().await;
-        let block = blocks.entry((agency_id, day.to_string())).or_default();
-        if let Some(number) = block.returned.pop_first() {
-            return Ok(number);
-        }
-        if block.next > block.last {
-            let last: i64 = sqlx::query_scalar(
-                "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, $3) \
-                 ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + $3 RETURNING last",
-            )
-            .bind(agency_id)
-            .bind(day)
-            .bind(NUMBER_BLOCK)
-            .fetch_one(self.pool())
-            .await?;
-            block.next = last - NUMBER_BLOCK + 1;
-            block.last = last;
-        }
-        let number = block.next;
-        block.next += 1;
-        Ok(number)
+    fn number_pools(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(i64, String), NumberPool>> {
+        self.numbers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Returns a number a submission took but did not use.
-    async fn give_back_number(&self, agency_id: i64, day: &str, number: i64) {
-        let mut blocks = self.numbers.lock().await;
-        blocks
+    /// Makes sure this process holds an unused number of the agency's day, taking a
+    /// block of them from the counter row in a statement of its own when it holds
+    /// none: so concurrent submissions never queue on that row for the length of their
+    /// transactions (which capped throughput at one commit at a time). Called before a
+    /// submission's transaction, so the refill never waits for a connection held by a
+    /// transaction waiting for it. Numbers stay unique across nodes; a process that
+    /// stops skips its unused numbers, so the day's numbers may have gaps (the register
+    /// number, taken at receipt, has none).
+    async fn ensure_day_numbers(&self, agency_id: i64, day: &str) -> StoreResult<()> {
+        let key = (agency_id, day.to_string());
+        if self.number_pools().get(&key).is_some_and(|p| !p.is_empty()) {
+            return Ok(());
+        }
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO dossier_sequence (agency_id, day, last) VALUES ($1, $2, $3) \
+             ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequence.last + $3 RETURNING last",
+        )
+        .bind(agency_id)
+        .bind(day)
+        .bind(NUMBER_BLOCK)
+        .fetch_one(self.pool())
+        .await?;
+        let mut pools = self.number_pools();
+        let pool = pools.entry(key).or_default();
+        pool.blocks.push_back((last - NUMBER_BLOCK + 1, last));
+        pool.blocks.make_contiguous().sort_unstable();
+        Ok(())
+    }
+
+    /// Takes the smallest unused number of the agency's day, if this process has one.
+    fn take_day_number(&self, agency_id: i64, day: &str) -> Option<i64> {
+        self.number_pools()
+            .get_mut(&(agency_id, day.to_string()))
+            .and_then(NumberPool::take)
+    }
+
+    /// Returns a number a failed submission took.
+    fn give_back_number(&self, agency_id: i64, day: &str, number: i64) {
+        self.number_pools()
             .entry((agency_id, day.to_string()))
             .or_default()
             .returned
@@ -651,4 +673,21 @@ async fn attachments(
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(|r| (r.slot, r.document)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NumberPool;
+
+    #[test]
+    fn numbers_given_back_go_first_then_blocks_in_order() {
+        let mut pool = NumberPool::default();
+        assert!(pool.is_empty());
+        pool.blocks.push_back((1, 2));
+        pool.blocks.push_back((21, 22));
+        pool.returned.insert(5);
+        let taken: Vec<i64> = std::iter::from_fn(|| pool.take()).collect();
+        assert_eq!(taken, [5, 1, 2, 21, 22]);
+        assert!(pool.is_empty());
+    }
 }
