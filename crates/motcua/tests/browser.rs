@@ -1103,6 +1103,24 @@ async fn a_dossier_through_the_back_office_on_a_360px_phone() {
     fits(client, "the returned dossier").await;
     save_screenshot(client, "desk-returned-360x740.png").await;
 
+    // The desk's other pages, and the workflow editor, fit the phone too.
+    for (path, shot) in [
+        ("/can-bo/tiep-nhan-truc-tiep", "desk-counter-360x740.png"),
+        ("/can-bo/so-theo-doi", "desk-register-360x740.png"),
+    ] {
+        client.goto(&app.url(path)).await.unwrap();
+        fits(client, path).await;
+        save_screenshot(client, shot).await;
+    }
+    let admin = session("quantri@nhatrang.example", true).await;
+    become_person(client, &app, &admin).await;
+    client
+        .goto(&app.url("/quan-tri/quy-trinh/000.01.66.H34/1.004873"))
+        .await
+        .unwrap();
+    fits(client, "the workflow editor").await;
+    save_screenshot(client, "workflow-editor-360x740.png").await;
+
     // The citizen downloads the result.
     become_person(client, &app, &an).await;
     client.goto(&app.url(&dossier_page)).await.unwrap();

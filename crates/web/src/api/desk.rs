@@ -224,7 +224,9 @@ async fn dossier_dto(
         .into_iter()
         .map(|a| a.as_str().to_string())
         .collect();
-    actions.push("pass_on".into());
+    if crate::desk::can_pass_on(&desk, &roles) {
+        actions.push("pass_on".into());
+    }
     let d = &desk.dossier;
     Ok(DeskDossierDto {
         code: d.code.clone(),

@@ -467,7 +467,7 @@ fn number(desk: &DeskDossier, event: Option<&DossierEvent>) -> String {
 }
 
 /// A phone number as people write it at home: `+84905123456` → `0905123456`.
-fn local_phone(phone: &str) -> String {
+pub(crate) fn local_phone(phone: &str) -> String {
     match phone.strip_prefix("+84") {
         Some(rest) => format!("0{rest}"),
         None => phone.to_string(),

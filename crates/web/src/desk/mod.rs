@@ -340,6 +340,23 @@ pub fn pass_on_command(desk: &DeskDossier) -> Option<Command> {
     }
 }
 
+/// Whether "pass on" means something for these roles now: a transition to the next
+/// step that the roles may take, or a hand-over between two steps of the same role.
+pub fn can_pass_on(desk: &DeskDossier, roles: &[Role]) -> bool {
+    if let Some(command) = pass_on_command(desk) {
+        return available(desk, roles).contains(&command.action());
+    }
+    let step = desk.dossier.step as usize;
+    let current = desk.workflow.steps.get(step).map(|s| s.role);
+    let next = desk.workflow.steps.get(step + 1).map(|s| s.role);
+    matches!(
+        desk.state(),
+        DossierState::InProcessing | DossierState::AwaitingApproval
+    ) && next.is_some()
+        && next == current
+        && current.is_some_and(|r| roles.contains(&r))
+}
+
 /// Moves a dossier on: the one path for every back-office action (see the module).
 /// `expected_version` is the version the official saw; a dossier changed since gives
 /// a conflict naming its new state.

@@ -130,8 +130,9 @@ fn contact(entry: &RegisterRow) -> String {
         .unwrap_or_default();
     let phone = entry
         .applicant_phone
-        .clone()
+        .as_deref()
         .filter(|p| !p.is_empty())
+        .map(super::forms::local_phone)
         .unwrap_or_else(|| answer(entry, "dien_thoai"));
     [street, phone]
         .into_iter()

@@ -207,14 +207,7 @@ pub async fn page(
     let step = dossier.step as usize;
     let next_step = desk.workflow.steps.get(step + 1).map(|s| s.role);
     let current_role = desk.workflow.steps.get(step).map(|s| s.role);
-    let in_steps = matches!(
-        desk.state(),
-        DossierState::InProcessing | DossierState::AwaitingApproval
-    );
-    let can_hand_over = in_steps
-        && next_step.is_some()
-        && next_step == current_role
-        && current_role.is_some_and(|r| roles.contains(&r));
+    let can_hand_over = pass_on.is_none() && crate::desk::can_pass_on(desk, roles);
     let working = desk.working_agency.id;
     let next_officials = match (pass_on_command(desk).map(|c| c.action()), next_step) {
         (Some(Action::StartProcessing), _) => {
