@@ -76,6 +76,7 @@ pub struct ResultDocument {
 /// A row of the register (form 07): a received dossier with what the register shows.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct RegisterRow {
+    pub id: i64,
     pub code: String,
     pub register_no: Option<i64>,
     pub procedure_name: String,
@@ -89,7 +90,6 @@ pub struct RegisterRow {
     pub extended_due_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub state: String,
-    pub flow: Option<String>,
 }
 
 const QUEUE_COLUMNS: &str = "d.id, d.code, d.state, d.channel, p.code AS procedure_code, p.name AS procedure_name, \
@@ -374,9 +374,9 @@ impl Db {
             ""
         };
         let mut query = sqlx::query_as::<_, RegisterRow>(AssertSqlSafe(format!(
-            "SELECT d.code, d.register_no, p.name AS procedure_name, p.field, a.full_name AS applicant_name, \
+            "SELECT d.id, d.code, d.register_no, p.name AS procedure_name, p.field, a.full_name AS applicant_name, \
              a.phone AS applicant_phone, d.form_data, d.agency_id, d.received_at, d.due_at, d.extended_due_at, \
-             d.finished_at, d.state, d.flow FROM dossier d JOIN procedure_version v ON v.id = d.procedure_version_id \
+             d.finished_at, d.state FROM dossier d JOIN procedure_version v ON v.id = d.procedure_version_id \
              JOIN procedure p ON p.id = v.procedure_id LEFT JOIN account a ON a.id = d.applicant_id \
              WHERE d.agency_id IN ({list}) AND d.received_at >= $1 AND d.received_at < $2{field_filter} \
              ORDER BY d.received_at, d.id"

@@ -6,8 +6,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::document_store::{STORED_COLUMNS, StoredDocument};
 use crate::dossiers::{
-    DOSSIER_COLUMNS, Dossier, EventInput, NewDossier, advance_in, finish, insert_dossier_row,
-    insert_event,
+    DOSSIER_COLUMNS, Dossier, EventInput, NewDossier, insert_dossier_row, insert_event,
 };
 use crate::{Db, StoreError, StoreResult, sessions, time};
 
@@ -444,30 +443,6 @@ impl Db {
         Ok(query.fetch_all(self.pool()).await?)
     }
 
-    /// Moves a dossier on with its answers replaced (a supplement that corrects
-    /// answers), in one transaction; a conflict if it changed since `expected_version`.
-    pub async fn supplement_dossier(
-        &self,
-        dossier_id: i64,
-        expected_version: i64,
-        form_data: &str,
-        event: &EventInput<'_>,
-    ) -> StoreResult<(Dossier, crate::dossiers::DossierEvent)> {
-        let mut tx = self.begin_write().await?;
-        let moved = match advance_in(&mut tx, dossier_id, expected_version, event, Some(form_data), None).await {
-            Ok(moved) => sqlx::query(
-                "UPDATE dossier_attachment SET added_by = 'supplementation' WHERE dossier_id = $1 AND added_by = 'pending'",
-            )
-            .bind(dossier_id)
-            .execute(&mut *tx)
-            .await
-            .map(|_| moved)
-            .map_err(Into::into),
-            Err(e) => Err(e),
-        };
-        finish(tx, moved).await
-    }
-
     /// Adds a document to a dossier awaiting supplementation; it counts once the
     /// supplement is sent (until then it is `pending`).
     pub async fn add_pending_attachment(
@@ -521,29 +496,6 @@ impl Db {
                 .bind(dossier_id)
                 .fetch_optional(self.pool())
                 .await?,
-        )
-    }
-
-    /// Who filled an online dossier in (the applicant, a representative, or a helper at
-    /// a counter), if it was filed online.
-    pub async fn dossier_filed_by(&self, dossier_id: i64) -> StoreResult<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT filed_by FROM dossier WHERE id = $1")
-                .bind(dossier_id)
-                .fetch_optional(self.pool())
-                .await?
-                .flatten(),
-        )
-    }
-
-    /// When a dossier was submitted online (none for counter dossiers).
-    pub async fn dossier_submitted_at(&self, dossier_id: i64) -> StoreResult<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT submitted_at FROM dossier WHERE id = $1")
-                .bind(dossier_id)
-                .fetch_optional(self.pool())
-                .await?
-                .flatten(),
         )
     }
 

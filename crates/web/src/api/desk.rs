@@ -14,18 +14,13 @@ use motcua_store::desk::QueueFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::dossiers::rfc3339;
 use crate::auth::policy::ApiCaller;
 use crate::desk::forms::issued;
 use crate::desk::{act, available, desk_agencies, load, roles_for};
 use crate::pages::desk::action_label;
 use crate::pages::desk::actions::{Posted, read_action};
 use crate::{AppError, AppState, FieldError};
-
-fn rfc3339(micros: i64) -> String {
-    motcua_store::time::from_micros(micros)
-        .with_timezone(&motcua_domain::VIETNAM_TIME)
-        .to_rfc3339()
-}
 
 /// A dossier in a queue.
 #[derive(Serialize, ToSchema)]

@@ -54,7 +54,7 @@ pub struct DraftDto {
     expires_at: String,
 }
 
-fn rfc3339(micros: i64) -> String {
+pub(crate) fn rfc3339(micros: i64) -> String {
     motcua_store::time::from_micros(micros)
         .with_timezone(&motcua_domain::VIETNAM_TIME)
         .to_rfc3339()
@@ -415,14 +415,13 @@ async fn dossier_dto(
     dossier: &motcua_store::dossiers::Dossier,
     created: Option<bool>,
 ) -> Result<DossierDto, AppError> {
-    let db = &state.store().db;
     let procedure = version_name(state, dossier.procedure_version_id).await?;
     Ok(DossierDto {
         code: dossier.code.clone(),
         procedure,
         state_label: state_label(&dossier.state),
         state: dossier.state.clone(),
-        submitted_at: db.dossier_submitted_at(dossier.id).await?.map(rfc3339),
+        submitted_at: dossier.submitted_at.map(rfc3339),
         due_at: dossier.due_at.map(rfc3339),
         created,
     })

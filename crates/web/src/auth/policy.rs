@@ -118,6 +118,26 @@ pub async fn config_scope(db: &Db, principal: &Principal) -> StoreResult<ConfigS
     ))
 }
 
+/// The agencies whose configuration a principal may change (every agency for a
+/// system administrator).
+pub async fn managed_agencies(
+    db: &Db,
+    principal: &Principal,
+) -> StoreResult<Vec<motcua_store::agencies::Agency>> {
+    Ok(match config_scope(db, principal).await? {
+        ConfigScope::All => db.agencies().await?,
+        ConfigScope::Agencies(ids) => {
+            let mut list = Vec::new();
+            for id in ids {
+                if let Some(agency) = db.agency(id).await? {
+                    list.push(agency);
+                }
+            }
+            list
+        }
+    })
+}
+
 /// Whether a principal may edit a procedure: system administrators always; agency
 /// administrators when an agency in their scope implements it.
 pub async fn may_edit_procedure(db: &Db, principal: &Principal, code: &str) -> StoreResult<bool> {
@@ -225,7 +245,7 @@ pub async fn may_see_dossier(
 ) -> StoreResult<bool> {
     // Whoever filled it in online (a helper at an access point) may see it too.
     let allowed = dossier_scope(db, principal).await?.covers(dossier)
-        || db.dossier_filed_by(dossier.id).await? == Some(principal.account.id)
+        || dossier.filed_by == Some(principal.account.id)
         || filed_by_own_agency(db, principal, dossier).await?;
     if !allowed {
         tracing::warn!(

@@ -227,11 +227,8 @@ pub async fn roles_at(
         let Some(agency) = grant.agency_id else {
             continue;
         };
-        let role = match grant.role.as_str() {
-            "reception" => Role::ReceptionDesk,
-            "specialist" => Role::Specialist,
-            "leader" => Role::Leader,
-            _ => continue,
+        let Some(role) = process_role(&grant.role) else {
+            continue;
         };
         let covers = agency == working
             || (role == Role::Leader
@@ -246,6 +243,16 @@ pub async fn roles_at(
         }
     }
     Ok(roles)
+}
+
+/// The process role of a role grant (`reception`, `specialist`, `leader`).
+pub fn process_role(grant: &str) -> Option<Role> {
+    match grant {
+        "reception" => Some(Role::ReceptionDesk),
+        "specialist" => Some(Role::Specialist),
+        "leader" => Some(Role::Leader),
+        _ => None,
+    }
 }
 
 /// The agencies whose dossiers a principal works on: where they hold a process role,
@@ -922,12 +929,9 @@ pub async fn deadline_sweep(
                 .steps
                 .get(desk.dossier.step as usize)
                 .map(|s| s.role);
-            let in_step = desk.dossier.holder_id.is_none()
-                && matches!(
-                    (step_role, grant.role.as_str()),
-                    (Some(Role::Specialist), "specialist") | (Some(Role::Leader), "leader")
-                );
-            if (grant.role == "reception" || in_step) && !recipients.contains(&account.id) {
+            let role = process_role(&grant.role);
+            let in_step = desk.dossier.holder_id.is_none() && role.is_some() && role == step_role;
+            if (role == Some(Role::ReceptionDesk) || in_step) && !recipients.contains(&account.id) {
                 recipients.push(account.id);
             }
         }

@@ -146,10 +146,7 @@ async fn returned(state: &AppState, entry: &RegisterRow) -> Result<(String, Stri
     if entry.state != "returned" {
         return Ok((String::new(), String::new()));
     }
-    let Some(dossier) = state.store().db.dossier_by_code(&entry.code).await? else {
-        return Ok((String::new(), String::new()));
-    };
-    let events = state.store().db.dossier_events(dossier.id).await?;
+    let events = state.store().db.dossier_events(entry.id).await?;
     let Some(event) = events.iter().rev().find(|e| e.action == "return_result") else {
         return Ok((String::new(), String::new()));
     };

@@ -170,7 +170,7 @@ pub async fn show(
         .agency(dossier.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let submitted_at = db.dossier_submitted_at(dossier.id).await?;
+    let submitted_at = dossier.submitted_at;
     let timeline = db
         .dossier_events(dossier.id)
         .await?

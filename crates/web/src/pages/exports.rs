@@ -146,9 +146,8 @@ async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<
             .unwrap_or_default(),
         None => String::new(),
     };
-    let submitted_at = db
-        .dossier_submitted_at(dossier.id)
-        .await?
+    let submitted_at = dossier
+        .submitted_at
         .unwrap_or_else(motcua_store::time::now_micros);
     Ok(Loaded {
         dossier,

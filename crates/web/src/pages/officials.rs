@@ -15,7 +15,6 @@ use serde::Deserialize;
 use super::ways_in::{field_error, push};
 use super::{Layout, respond};
 use crate::auth::CurrentSession;
-use crate::auth::policy::{ConfigScope, config_scope};
 use crate::auth::session::Principal;
 use crate::pages::account::client_ip;
 use crate::{AppError, AppState, FieldError};
@@ -64,23 +63,11 @@ impl OfficialsPage {
 
 /// The agencies a principal manages, with their names.
 async fn managed_agencies(db: &Db, principal: &Principal) -> Result<Vec<(i64, String)>, AppError> {
-    Ok(match config_scope(db, principal).await? {
-        ConfigScope::All => db
-            .agencies()
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect(),
-        ConfigScope::Agencies(ids) => {
-            let mut list = Vec::new();
-            for id in ids {
-                if let Some(agency) = db.agency(id).await? {
-                    list.push((agency.id, agency.name));
-                }
-            }
-            list
-        }
-    })
+    Ok(crate::auth::policy::managed_agencies(db, principal)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect())
 }
 
 async fn page(state: &AppState, current: &CurrentSession) -> Result<OfficialsPage, AppError> {

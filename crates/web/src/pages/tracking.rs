@@ -154,10 +154,7 @@ pub async fn lookup(
         state: label(&dossier.state),
         state_name: dossier.state.clone(),
         agency,
-        submitted: db
-            .dossier_submitted_at(dossier.id)
-            .await?
-            .map(|at| local_time(at, "%d/%m/%Y")),
+        submitted: dossier.submitted_at.map(|at| local_time(at, "%d/%m/%Y")),
         due: dossier.due_at.map(|at| local_time(at, "%d/%m/%Y")),
         timeline,
     });

@@ -10,12 +10,13 @@ use axum::response::Response;
 use motcua_domain::dossier::{Action, Channel, DossierState, EventData, Role};
 use motcua_domain::eform::Answers;
 
-use super::{action_label, state_label, time_left, timeliness_text};
+use super::{action_label, time_left, timeliness_text};
 use crate::auth::CurrentSession;
 use crate::desk::forms::{LegalForm, issued};
 use crate::desk::{DeskDossier, available, load, pass_on_command, roles_for};
 use crate::pages::submission::form_of;
 use crate::pages::submission::review::answer_rows;
+use crate::pages::submission::state_label;
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
 
@@ -116,19 +117,13 @@ async fn names(
 
 /// The officials of an agency holding a role.
 async fn officials(state: &AppState, agency: i64, role: Role) -> Result<Vec<Official>, AppError> {
-    let wanted = match role {
-        Role::ReceptionDesk => "reception",
-        Role::Specialist => "specialist",
-        Role::Leader => "leader",
-        _ => return Ok(Vec::new()),
-    };
     Ok(state
         .store()
         .db
         .officials_of(&[agency])
         .await?
         .into_iter()
-        .filter(|(_, grant)| grant.role == wanted)
+        .filter(|(_, grant)| crate::desk::process_role(&grant.role) == Some(role))
         .map(|(account, _)| Official {
             id: account.id,
             name: account.full_name,

@@ -9,7 +9,7 @@ pub mod files;
 pub mod queue;
 pub mod workflows;
 
-use motcua_domain::dossier::{Action, DossierState};
+use motcua_domain::dossier::Action;
 
 use crate::desk::timeliness_label;
 
@@ -32,13 +32,6 @@ pub fn action_label(name: &str) -> String {
             }
             .to_string()
         })
-}
-
-/// The Vietnamese label of a stored state name.
-pub fn state_label(name: &str) -> String {
-    name.parse::<DossierState>()
-        .map(|s| s.label().to_string())
-        .unwrap_or_else(|_| name.to_string())
 }
 
 /// How much time is left before `due` (microseconds), for lists: "Quá hạn 2 ngày",

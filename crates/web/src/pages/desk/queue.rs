@@ -10,9 +10,10 @@ use motcua_domain::dossier::{Channel, DossierState};
 use motcua_store::desk::QueueFilter;
 use serde::Deserialize;
 
-use super::{state_label, time_left};
+use super::time_left;
 use crate::auth::CurrentSession;
 use crate::desk::desk_agencies;
+use crate::pages::submission::state_label;
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
 

@@ -12,7 +12,7 @@ use motcua_store::agencies::Agency;
 
 use super::actions::Posted;
 use crate::auth::CurrentSession;
-use crate::auth::policy::{ConfigScope, config_scope};
+use crate::auth::policy::managed_agencies;
 use crate::desk::processing_time;
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
@@ -51,20 +51,7 @@ struct FormPage {
 }
 
 async fn administered(state: &AppState, current: &CurrentSession) -> Result<Vec<Agency>, AppError> {
-    let principal = current.signed_in()?;
-    let db = &state.store().db;
-    Ok(match config_scope(db, principal).await? {
-        ConfigScope::All => db.agencies().await?,
-        ConfigScope::Agencies(ids) => {
-            let mut list = Vec::new();
-            for id in ids {
-                if let Some(agency) = db.agency(id).await? {
-                    list.push(agency);
-                }
-            }
-            list
-        }
-    })
+    Ok(managed_agencies(&state.store().db, current.signed_in()?).await?)
 }
 
 /// `GET /quan-tri/quy-trinh`.
