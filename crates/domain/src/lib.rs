@@ -20,6 +20,7 @@ pub mod deadline;
 pub mod dossier;
 pub mod dossier_code;
 pub mod eform;
+pub mod events;
 pub mod lunar;
 pub mod money;
 mod serde_formats;

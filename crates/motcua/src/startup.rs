@@ -252,7 +252,8 @@ pub async fn start(
 
 /// Rebuilds the catalog and its index whenever the stored catalog changes (an import or
 /// an edit, on this node or another), until the servers stop.
-/// Delivers queued notifications (the outbox's `notify.*` jobs) until stopped.
+/// Delivers queued notifications (the outbox's `notify.*` jobs) and domain events to
+/// their handlers, every second, until stopped.
 /// Also, once a minute, warns of drafts about to expire and removes expired ones.
 async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
@@ -261,8 +262,20 @@ async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Recei
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = stop.wait_for(|s| *s) => return,
         }
-        if let Err(e) = motcua_web::notify::deliver_pending(&state, &worker).await {
+        if let Err(e) = motcua_web::notify::deliver_pending(state.app(), &worker).await {
             tracing::warn!(error = %e, "cannot deliver notifications");
+        }
+        // Domain events to their handlers: until a round finds nothing more to do (at
+        // most 50 rounds a tick, so stopping is never held up for long).
+        for _ in 0..50 {
+            match motcua_app::events::deliver(state.app(), &worker).await {
+                Ok(round) if round.fanned_out + round.delivered + round.failed > 0 => {}
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot deliver domain events");
+                    break;
+                }
+            }
         }
         ticks += 1;
         if ticks % 60 == 1 {

@@ -139,7 +139,7 @@ async fn migrate_and_import_report_what_they_did() {
             text(&output).0
         };
         assert!(
-            run(&["migrate"]).contains("applied migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+            run(&["migrate"]).contains("applied migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"),
             "{backend:?}"
         );
         assert!(run(&["migrate"]).contains("database is up to date"));

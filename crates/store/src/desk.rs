@@ -211,13 +211,26 @@ impl Db {
     }
 
     /// Records that the deadline warning of a dossier was sent.
-    pub async fn mark_dossier_warned(&self, dossier_id: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE dossier SET warned_at = $1 WHERE id = $2")
-            .bind(time::now_micros())
-            .bind(dossier_id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+    /// Records that a dossier's deadline warning was sent, with its event
+    /// (`DeadlineApproaching` or `Overdue`), in one transaction.
+    pub async fn mark_dossier_warned(
+        &self,
+        dossier_id: i64,
+        event: &motcua_domain::events::DomainEvent,
+    ) -> StoreResult<()> {
+        let now = time::now_micros();
+        let mut tx = self.begin_write().await?;
+        let marked = async {
+            sqlx::query("UPDATE dossier SET warned_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(dossier_id)
+                .execute(&mut *tx)
+                .await?;
+            crate::events::record(&mut tx, Some(dossier_id), None, event, now).await?;
+            Ok(())
+        }
+        .await;
+        crate::dossiers::finish(tx, marked).await
     }
 
     /// Forgets that a dossier's deadline warning was sent (its deadline moved).
@@ -239,17 +252,34 @@ impl Db {
         if !matches!(audience, "officials" | "applicant") {
             return Err(StoreError::Invalid(format!("unknown audience {audience}")));
         }
-        Ok(sqlx::query_scalar(
-            "INSERT INTO dossier_note (dossier_id, author_id, audience, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(dossier_id)
-        .bind(author_id)
-        .bind(audience)
-        .bind(body)
-        .bind(time::now_micros())
-        .fetch_one(self.pool())
-        .await?)
+        let now = time::now_micros();
+        let mut tx = self.begin_write().await?;
+        let id = async {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO dossier_note (dossier_id, author_id, audience, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(dossier_id)
+            .bind(author_id)
+            .bind(audience)
+            .bind(body)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if audience == "applicant" {
+                crate::events::record(
+                    &mut tx,
+                    Some(dossier_id),
+                    Some(author_id),
+                    &motcua_domain::events::DomainEvent::ApplicantMessaged,
+                    now,
+                )
+                .await?;
+            }
+            Ok(id)
+        }
+        .await;
+        crate::dossiers::finish(tx, id).await
     }
 
     /// A dossier's notes, oldest first; only the messages to the applicant unless

@@ -468,5 +468,18 @@ pub(crate) async fn insert_event(
     .bind(&event.hash)
     .fetch_one(&mut *tx)
     .await?;
+    // Every change of a dossier is also one domain event, in the same transaction.
+    let data: motcua_domain::dossier::EventData =
+        serde_json::from_str(&event.data).unwrap_or_default();
+    let domain = match event
+        .to_state
+        .parse::<motcua_domain::dossier::DossierState>()
+    {
+        Ok(to) => motcua_domain::events::DomainEvent::of_change(&event.action, to, &data),
+        Err(_) => motcua_domain::events::DomainEvent::Other {
+            action: event.action.clone(),
+        },
+    };
+    crate::events::record(tx, Some(dossier_id), event.actor_id, &domain, now).await?;
     Ok(event)
 }

@@ -14,6 +14,7 @@ pub mod document_store;
 pub mod dossiers;
 pub mod drafts;
 mod error;
+pub mod events;
 pub mod files;
 pub mod meta;
 mod migrate;

@@ -118,15 +118,7 @@ async fn build(db: &Db, stamp: String) -> StoreResult<CatalogSnapshot> {
     })
 }
 
-/// The name people use: official names often start with "Thủ tục", which nobody types.
-pub fn short_name(name: &str) -> String {
-    let rest = name.strip_prefix("Thủ tục ").unwrap_or(name).trim();
-    let mut chars = rest.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => name.to_string(),
-    }
-}
+pub use motcua_domain::catalog::short_name;
 
 fn search_doc(entry: &ProcedureEntry, popularity: i64) -> ProcedureDoc {
     let mut text = vec![entry.guide.summary.clone(), entry.result.clone()];

@@ -10,7 +10,7 @@ mod error;
 mod health;
 mod layers;
 pub mod metrics;
-pub mod notify;
+pub use motcua_app::notify;
 pub mod oidc;
 mod pages;
 pub mod places;
@@ -76,10 +76,9 @@ pub struct AppState {
 
 #[derive(Debug)]
 struct Inner {
-    store: Store,
+    app: motcua_app::App,
     config: WebConfig,
     catalog: Arc<catalog::Catalog>,
-    notifier: notify::Notifier,
     oidc: Option<oidc::OidcClient>,
     places: tokio::sync::OnceCell<Arc<places::PlaceBook>>,
     /// Procedure versions never change once saved: parsed once, kept.
@@ -94,14 +93,23 @@ struct Inner {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig, catalog: Arc<catalog::Catalog>) -> Self {
+        let notifier = notify::Notifier::sandbox(store.db.clone());
+        Self::with_app(motcua_app::App::new(store, notifier), config, catalog)
+    }
+
+    /// The HTTP layer over an application (its handlers chosen by the caller).
+    pub fn with_app(
+        app: motcua_app::App,
+        config: WebConfig,
+        catalog: Arc<catalog::Catalog>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
-                notifier: notify::Notifier::sandbox(store.db.clone()),
                 oidc: config.oidc.clone().map(oidc::OidcClient::new),
                 places: tokio::sync::OnceCell::new(),
                 versions: Default::default(),
                 forms: Default::default(),
-                store,
+                app,
                 config,
                 catalog,
             }),
@@ -115,7 +123,12 @@ impl AppState {
 
     /// The SMS and e-mail channels.
     pub fn notifier(&self) -> &notify::Notifier {
-        &self.inner.notifier
+        self.inner.app.notifier()
+    }
+
+    /// The application layer.
+    pub fn app(&self) -> &motcua_app::App {
+        &self.inner.app
     }
 
     /// The administrative units in force (loaded on first use).
@@ -123,7 +136,7 @@ impl AppState {
         self.inner
             .places
             .get_or_try_init(|| async {
-                places::PlaceBook::load(&self.inner.store.db)
+                places::PlaceBook::load(&self.inner.app.store().db)
                     .await
                     .map(Arc::new)
             })
@@ -147,7 +160,8 @@ impl AppState {
         }
         let (code, data) = self
             .inner
-            .store
+            .app
+            .store()
             .db
             .procedure_version_by_id(version_id)
             .await?
@@ -200,7 +214,7 @@ impl AppState {
     }
 
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.app.store()
     }
 
     pub fn config(&self) -> &WebConfig {

@@ -67,6 +67,8 @@ const ROUTES: &[RouteInfo] = {
         route("POST", "/tai-khoan/khoa-api", SignedIn),
         route("POST", "/tai-khoan/khoa-api/{id}/thu-hoi", SignedIn),
         route("GET", "/quan-tri/nhat-ky-bao-mat", SystemAdmin),
+        route("GET", "/quan-tri/su-kien-loi", SystemAdmin),
+        route("POST", "/quan-tri/su-kien-loi/thu-lai", SystemAdmin),
         route("GET", "/quan-tri/thu-tuc", AgencyAdmin),
         route("GET", "/quan-tri/thu-tuc/moi", AgencyAdmin),
         route("POST", "/quan-tri/thu-tuc/moi", AgencyAdmin),
@@ -294,6 +296,11 @@ pub fn app_with(state: AppState, extra: ExtraRoutes) -> Router {
         )
         .route("/quan-tri/can-bo/thu-hoi", post(pages::officials::revoke))
         .route("/quan-tri/nhat-ky-bao-mat", get(pages::security_log::show))
+        .route("/quan-tri/su-kien-loi", get(pages::dead_letters::show))
+        .route(
+            "/quan-tri/su-kien-loi/thu-lai",
+            post(pages::dead_letters::retry),
+        )
         .route("/quan-tri/thu-tuc", get(pages::procedure_editor::list))
         .route(
             "/quan-tri/thu-tuc/moi",

@@ -255,6 +255,47 @@ pub fn process_role(grant: &str) -> Option<Role> {
     }
 }
 
+/// Refuses an action that only the officials of the agency working on the dossier
+/// may take (the agency that follows a transferred dossier only reads it).
+pub fn require_working_official(roles: &[Role], what: &str) -> Result<(), AppError> {
+    if roles
+        .iter()
+        .any(|r| matches!(r, Role::ReceptionDesk | Role::Specialist | Role::Leader))
+    {
+        return Ok(());
+    }
+    Err(AppError::Refused(format!(
+        "Chỉ cán bộ của cơ quan đang giải quyết hồ sơ mới được {what}"
+    )))
+}
+
+/// Checks that `to` is an official of the agency working on the dossier (with
+/// `role`, when given): a dossier is handed only to a colleague.
+pub async fn require_colleague(
+    state: &AppState,
+    desk: &DeskDossier,
+    to: i64,
+    role: Option<Role>,
+) -> Result<(), AppError> {
+    let colleague = state
+        .store()
+        .db
+        .officials_of(&[desk.working_agency.id])
+        .await?
+        .iter()
+        .any(|(account, grant)| {
+            account.id == to
+                && process_role(&grant.role).is_some_and(|r| role.is_none_or(|wanted| r == wanted))
+        });
+    if colleague {
+        return Ok(());
+    }
+    Err(AppError::field(
+        "giao_cho",
+        "Cán bộ này không thuộc cơ quan đang giải quyết hồ sơ",
+    ))
+}
+
 /// The agencies whose dossiers a principal works on: where they hold a process role,
 /// and for leaders every agency below.
 pub async fn desk_agencies(state: &AppState, principal: &Principal) -> Result<Vec<i64>, AppError> {
@@ -417,6 +458,36 @@ pub async fn act_at(
     // supplementation request and a return carry data beside their command.
     let mut extra = EventData::default();
     let mut new_answers: Option<String> = None;
+    match &action {
+        DeskAction::Assign { to } => {
+            require_working_official(roles, "giao hồ sơ")?;
+            require_colleague(state, desk, *to, None).await?;
+        }
+        DeskAction::PassOn { to: Some(to) } => {
+            // To an official of the step the dossier goes to.
+            let next = desk
+                .workflow
+                .steps
+                .get(dossier.step as usize + 1)
+                .map(|s| s.role)
+                .filter(|_| desk.state() != DossierState::Received)
+                .or_else(|| desk.workflow.steps.first().map(|s| s.role));
+            require_colleague(state, desk, *to, next).await?;
+        }
+        DeskAction::TransferBack
+            if !roles
+                .iter()
+                .any(|r| matches!(r, Role::Specialist | Role::Leader)) =>
+        {
+            return Err(AppError::Refused(
+                "Chỉ cơ quan phối hợp đang giải quyết hồ sơ mới chuyển trả hồ sơ liên thông".into(),
+            ));
+        }
+        DeskAction::Extend { .. } => {
+            require_working_official(roles, "hẹn lại ngày trả kết quả")?;
+        }
+        _ => {}
+    }
     let (action, to) = match action {
         DeskAction::PassOn { to } => match pass_on_command(desk) {
             Some(command) => (DeskAction::Flow(command), to),
@@ -694,13 +765,12 @@ pub async fn act_at(
         // Returned electronically: the results enter the applicant's document store.
         db.issue_results(moved.id, applicant).await?;
     }
-    if to_state != desk.state() {
-        tell_applicant(state, &moved, desk, to_state).await;
-    }
+    // The applicant hears of it from the event stream (`applicant_notices`).
     Ok(moved)
 }
 
-/// Adds a note between officials, or a message the applicant sees (and is told of).
+/// Adds a note between officials, or a message the applicant sees (and is told of,
+/// through the event stream).
 /// Notes are kept apart from the hash-chained history: they change nothing in the
 /// dossier, so they never make a colleague's pending action stale.
 pub async fn add_note(
@@ -715,20 +785,7 @@ pub async fn add_note(
         .db
         .add_note(desk.dossier.id, author.account.id, audience, body)
         .await?;
-    if audience == "applicant"
-        && let Some(applicant) = desk.dossier.applicant_id
-    {
-        let text = format!(
-            "motcua: cơ quan giải quyết gửi bạn tin nhắn về hồ sơ {}. Xem trong mục Hồ sơ của tôi.",
-            desk.dossier.code
-        );
-        if let Err(e) =
-            crate::notify::tell_account(state, applicant, "Tin nhắn về hồ sơ của bạn", &text, true)
-                .await
-        {
-            tracing::warn!(error = %e, dossier = %desk.dossier.code, "cannot notify the applicant");
-        }
-    }
+    // A message to the applicant is an event: `applicant_notices` tells them.
     Ok(id)
 }
 
@@ -796,36 +853,6 @@ async fn stale(state: &AppState, dossier: &Dossier) -> AppError {
             who
         }
     ))
-}
-
-/// Tells the applicant what changed, when it matters to them.
-async fn tell_applicant(state: &AppState, dossier: &Dossier, desk: &DeskDossier, to: DossierState) {
-    use DossierState as S;
-    let Some(applicant) = dossier.applicant_id else {
-        return;
-    };
-    let what = match to {
-        S::Received => "đã được tiếp nhận",
-        S::AwaitingSupplementation => "cần bổ sung, hoàn thiện",
-        S::AwaitingPayment => "đang chờ bạn nộp phí, lệ phí",
-        S::Refused => "bị từ chối",
-        S::ResultReady => "đã có kết quả",
-        S::Returned => "đã được trả kết quả",
-        S::Stopped => "đã dừng giải quyết",
-        S::Paused => "đang tạm dừng chờ bạn thực hiện nghĩa vụ",
-        _ => return,
-    };
-    let name = crate::catalog::short_name(&desk.entry.name);
-    let body = format!(
-        "motcua: hồ sơ {} ({name}) {what}. Xem chi tiết trong mục Hồ sơ của tôi.",
-        dossier.code
-    );
-    if let Err(e) =
-        crate::notify::tell_account(state, applicant, "Hồ sơ của bạn có cập nhật", &body, true)
-            .await
-    {
-        tracing::warn!(error = %e, dossier = %dossier.code, "cannot notify the applicant");
-    }
 }
 
 /// A proposed apology letter (form 04) for a dossier that will be late: the new
@@ -946,12 +973,19 @@ pub async fn deadline_sweep(
         };
         for account in recipients {
             if let Err(e) =
-                crate::notify::tell_account(state, account, "Hồ sơ sắp đến hạn", &body, false).await
+                crate::notify::tell_account(state.app(), account, "Hồ sơ sắp đến hạn", &body, false)
+                    .await
             {
                 tracing::warn!(error = %e, dossier = %code, "cannot send a deadline warning");
             }
         }
-        db.mark_dossier_warned(desk.dossier.id).await?;
+        let due_micros = due.timestamp_micros();
+        let event = if due <= at {
+            motcua_domain::events::DomainEvent::Overdue { due_at: due_micros }
+        } else {
+            motcua_domain::events::DomainEvent::DeadlineApproaching { due_at: due_micros }
+        };
+        db.mark_dossier_warned(desk.dossier.id, &event).await?;
         warned += 1;
     }
     Ok(warned)

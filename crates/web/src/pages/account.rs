@@ -447,6 +447,7 @@ pub async fn overview(
         ("/quan-tri/quy-trinh", "Quy trình giải quyết thủ tục"),
         ("/quan-tri/tu-dong-nghia", "Từ đồng nghĩa khi tìm kiếm"),
         ("/quan-tri/nhat-ky-bao-mat", "Nhật ký bảo mật"),
+        ("/quan-tri/su-kien-loi", "Sự kiện xử lý lỗi"),
         ("/quan-tri/hop-thu-thu-nghiem", "Hộp thư thử nghiệm"),
     ] {
         let allowed = crate::routes::route_table()

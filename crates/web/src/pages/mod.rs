@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_tokens;
 pub mod catalog;
+pub mod dead_letters;
 pub mod desk;
 pub mod document_store;
 pub mod dossier_actions;

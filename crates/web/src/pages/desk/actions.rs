@@ -77,21 +77,7 @@ pub async fn read_action(
         "assign" => {
             let to = official("giao_cho")?
                 .ok_or_else(|| AppError::field("giao_cho", "Chọn cán bộ được giao"))?;
-            let db = &state.store().db;
-            let colleague = db
-                .officials_of(&[desk.working_agency.id])
-                .await?
-                .iter()
-                .any(|(account, grant)| {
-                    account.id == to
-                        && matches!(grant.role.as_str(), "reception" | "specialist" | "leader")
-                });
-            if !colleague {
-                return Err(AppError::field(
-                    "giao_cho",
-                    "Cán bộ này không thuộc cơ quan đang giải quyết hồ sơ",
-                ));
-            }
+            // That `to` is a colleague is checked by `desk::act`, for every caller.
             return Ok(DeskAction::Assign { to });
         }
         "transfer" => {

@@ -221,6 +221,8 @@ pub async fn store_result(
     mut multipart: Multipart,
 ) -> Result<i64, AppError> {
     let desk = load(state, principal, code).await?;
+    let roles = crate::desk::roles_for(state, principal, &desk.dossier).await?;
+    crate::desk::require_working_official(&roles, "đính kèm kết quả")?;
     use motcua_domain::dossier::DossierState as S;
     if !matches!(
         desk.state(),

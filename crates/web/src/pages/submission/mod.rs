@@ -310,7 +310,7 @@ pub async fn tidy_drafts(state: &AppState) -> Result<(usize, u64), AppError> {
             crate::pages::local_time(draft.expires_at, "%H:%M %d/%m/%Y")
         );
         if let Err(e) = crate::notify::tell_account(
-            state,
+            state.app(),
             draft.created_by,
             "Hồ sơ nháp sắp bị xóa",
             &body,

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::{ChannelKind, Message};
-use crate::AppState;
+use crate::App;
 
 /// Jobs claimed per round.
 const BATCH: i64 = 20;
@@ -16,7 +16,7 @@ struct SignInFailures {
 }
 
 /// Delivers due notices; returns how many were delivered.
-pub async fn deliver_pending(state: &AppState, worker: &str) -> motcua_store::StoreResult<usize> {
+pub async fn deliver_pending(state: &App, worker: &str) -> motcua_store::StoreResult<usize> {
     let db = &state.store().db;
     let mut delivered = 0;
     for job in db.claim_jobs(worker, BATCH).await? {
@@ -36,7 +36,7 @@ pub async fn deliver_pending(state: &AppState, worker: &str) -> motcua_store::St
     Ok(delivered)
 }
 
-async fn deliver(state: &AppState, topic: &str, payload: &str) -> Result<(), String> {
+async fn deliver(state: &App, topic: &str, payload: &str) -> Result<(), String> {
     match topic {
         "notify.sign_in_failures" => {
             let notice: SignInFailures =
@@ -77,7 +77,7 @@ async fn deliver(state: &AppState, topic: &str, payload: &str) -> Result<(), Str
 /// Sends a message to an account's verified e-mail and phone (only the channels the
 /// person chose, when `respect_preferences`); false when it reached no one.
 pub async fn tell_account(
-    state: &AppState,
+    state: &App,
     account_id: i64,
     subject: &str,
     body: &str,
