@@ -279,12 +279,20 @@ async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Recei
         }
         ticks += 1;
         if ticks % 60 == 1 {
-            match motcua_web::tidy_drafts(&state).await {
+            match motcua_app::jobs::tidy_drafts(state.app(), state.config().public_url.as_deref())
+                .await
+            {
                 Ok((0, 0)) => {}
                 Ok((warned, removed)) => tracing::info!(warned, removed, "drafts tidied"),
                 Err(e) => tracing::warn!(error = %e, "cannot tidy drafts"),
             }
-            match motcua_web::desk::deadline_sweep(&state, motcua_web::desk::now()).await {
+            match motcua_app::desk::deadline_sweep(
+                state.app(),
+                motcua_app::desk::now(),
+                state.config().deadline_warning_days,
+            )
+            .await
+            {
                 Ok(0) => {}
                 Ok(warned) => tracing::info!(warned, "deadline warnings sent"),
                 Err(e) => tracing::warn!(error = %e, "cannot send deadline warnings"),

@@ -23,10 +23,12 @@ use motcua_domain::dossier::{Command, ReturnChannel};
 use motcua_store::Db;
 use motcua_store::dossiers::{Dossier, NewDossier};
 use motcua_web::AppState;
-use motcua_web::auth::Principal;
+use motcua_web::auth::Actor;
 use motcua_web::desk::forms::{LegalForm, build};
 use motcua_web::desk::register::{Period, rows, sheet};
-use motcua_web::desk::{DeskAction, act_at, apology_draft, deadline_sweep, describe, roles_for};
+use motcua_web::desk::{
+    Act, Capacity, DeskAction, act_at, apology_draft, deadline_sweep, describe, roles_for,
+};
 use reqwest::StatusCode;
 
 const AGENCY: &str = "000.01.66.H34";
@@ -42,10 +44,10 @@ async fn app_state(app: &TestApp) -> AppState {
     AppState::new(store, motcua_web::WebConfig::default(), Arc::new(catalog))
 }
 
-async fn principal(db: &Db, identifier: &str) -> Principal {
+async fn principal(db: &Db, identifier: &str) -> Actor {
     let (account, _) = db.account_for_sign_in(identifier).await.unwrap().unwrap();
     let roles = db.roles_of(account.id).await.unwrap();
-    Principal { account, roles }
+    Actor { account, roles }
 }
 
 /// A marital status certificate filed online by An, with a fixed code.
@@ -78,20 +80,26 @@ async fn filed(db: &Db, code: &str) -> Dossier {
 async fn step(
     state: &AppState,
     code: &str,
-    who: &Principal,
+    who: &Actor,
     action: DeskAction,
     note: &str,
     when: &str,
 ) -> Result<Dossier, motcua_web::AppError> {
     let db = &state.store().db;
     let dossier = db.dossier_by_code(code).await.unwrap().unwrap();
-    let desk = describe(state, dossier).await?;
-    let roles = match roles_for(state, who, &desk.dossier).await? {
-        roles if roles.is_empty() => vec![motcua_domain::dossier::Role::Applicant],
-        roles => roles,
+    let desk = describe(state.app(), dossier).await?;
+    let capacity = if roles_for(state.app(), who, &desk.dossier).await?.is_empty() {
+        Capacity::Applicant
+    } else {
+        Capacity::Official
     };
-    let version = desk.dossier.version;
-    act_at(state, &desk, who, &roles, action, note, version, at(when)).await
+    let request = Act {
+        action,
+        note: note.to_string(),
+        expected_version: desk.dossier.version,
+        capacity,
+    };
+    Ok(act_at(state.app(), who, &desk, request, at(when)).await?)
 }
 
 fn micros(text: &str) -> i64 {
@@ -191,7 +199,7 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
         // On Friday afternoon after Tết the specialist's step (18 of 24 working hours,
         // due Friday 11:00) is behind: the system drafts an apology with a new date.
         let now = at("2027-02-12T15:00:00+07:00");
-        let desk_view = describe(&state, db.dossier_by_code(a).await.unwrap().unwrap())
+        let desk_view = describe(state.app(), db.dossier_by_code(a).await.unwrap().unwrap())
             .await
             .unwrap();
         let calendar = db.working_calendar(Some(AGENCY)).await.unwrap();
@@ -200,8 +208,8 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
         // Not before the step is behind.
         assert!(apology_draft(&desk_view, &calendar, at("2027-02-04T10:00:00+07:00")).is_none());
         // The holder and the desk are warned once.
-        assert_eq!(deadline_sweep(&state, now).await.unwrap(), 1);
-        assert_eq!(deadline_sweep(&state, now).await.unwrap(), 0);
+        assert_eq!(deadline_sweep(state.app(), now, 2).await.unwrap(), 1);
+        assert_eq!(deadline_sweep(state.app(), now, 2).await.unwrap(), 0);
         let extend = DeskAction::Extend {
             new_due: draft.new_due,
             reason: draft.reason.clone(),
@@ -316,10 +324,13 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
             (a, LegalForm::Control),
         ];
         for (code, form) in forms {
-            let desk_view = describe(&state, db.dossier_by_code(code).await.unwrap().unwrap())
-                .await
-                .unwrap();
-            let doc = build(&state, &desk_view, form).await.unwrap();
+            let desk_view = describe(
+                state.app(),
+                db.dossier_by_code(code).await.unwrap().unwrap(),
+            )
+            .await
+            .unwrap();
+            let doc = build(state.app(), &desk_view, form).await.unwrap();
             let name = format!("form-{}", form.number());
             check_snapshot(&name, &(doc.plain_text().join("\n") + "\n"));
             let pdf = motcua_docs::to_pdf(&doc).unwrap();
@@ -336,10 +347,14 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
             }
         }
         // A form whose event did not happen does not exist.
-        let desk_view = describe(&state, db.dossier_by_code(b).await.unwrap().unwrap())
+        let desk_view = describe(state.app(), db.dossier_by_code(b).await.unwrap().unwrap())
             .await
             .unwrap();
-        assert!(build(&state, &desk_view, LegalForm::Receipt).await.is_err());
+        assert!(
+            build(state.app(), &desk_view, LegalForm::Receipt)
+                .await
+                .is_err()
+        );
 
         // Form 07, the register of February, read back from the XLSX of the page.
         let agency = db.agency_by_code(AGENCY).await.unwrap().unwrap();
@@ -347,7 +362,7 @@ async fn a_dossier_filed_before_tet_runs_late_and_every_form_is_right() {
             from: chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
             to: chrono::NaiveDate::from_ymd_opt(2027, 2, 28).unwrap(),
         };
-        let listed = rows(&state, &[agency.id], period, None).await.unwrap();
+        let listed = rows(state.app(), &[agency.id], period, None).await.unwrap();
         assert_eq!(
             listed.len(),
             2,

@@ -14,8 +14,8 @@ use motcua_domain::dossier::{Command, ReturnChannel};
 use motcua_store::Db;
 use motcua_store::dossiers::{Dossier, NewDossier};
 use motcua_web::AppState;
-use motcua_web::auth::Principal;
-use motcua_web::desk::{DeskAction, act, add_note, describe, roles_for};
+use motcua_web::auth::Actor;
+use motcua_web::desk::{Act, Capacity, DeskAction, act, add_note, describe};
 use reqwest::StatusCode;
 
 const AGENCY: &str = "000.01.66.H34";
@@ -26,10 +26,10 @@ async fn app_state(app: &TestApp) -> AppState {
     AppState::new(store, motcua_web::WebConfig::default(), Arc::new(catalog))
 }
 
-async fn principal(db: &Db, identifier: &str) -> Principal {
+async fn principal(db: &Db, identifier: &str) -> Actor {
     let (account, _) = db.account_for_sign_in(identifier).await.unwrap().unwrap();
     let roles = db.roles_of(account.id).await.unwrap();
-    Principal { account, roles }
+    Actor { account, roles }
 }
 
 async fn filed(db: &Db, code: &str) -> Dossier {
@@ -57,13 +57,17 @@ async fn filed(db: &Db, code: &str) -> Dossier {
     .0
 }
 
-async fn step(state: &AppState, code: &str, who: &Principal, action: DeskAction) {
+async fn step(state: &AppState, code: &str, who: &Actor, action: DeskAction) {
     let db = &state.store().db;
     let dossier = db.dossier_by_code(code).await.unwrap().unwrap();
-    let desk = describe(state, dossier).await.unwrap();
-    let roles = roles_for(state, who, &desk.dossier).await.unwrap();
-    let version = desk.dossier.version;
-    act(state, &desk, who, &roles, action, "", version)
+    let desk = describe(state.app(), dossier).await.unwrap();
+    let request = Act {
+        action,
+        note: String::new(),
+        expected_version: desk.dossier.version,
+        capacity: Capacity::Official,
+    };
+    act(state.app(), who, &desk, request)
         .await
         .unwrap_or_else(|e| panic!("{code}: {e:?}"));
 }
@@ -136,11 +140,14 @@ async fn a_dossier_through_the_desk_emits_its_events_in_order_and_tells_the_appl
             tracking_number: None,
         };
         step(&state, code, &desk, returning).await;
-        let described = describe(&state, db.dossier_by_code(code).await.unwrap().unwrap())
-            .await
-            .unwrap();
+        let described = describe(
+            state.app(),
+            db.dossier_by_code(code).await.unwrap().unwrap(),
+        )
+        .await
+        .unwrap();
         add_note(
-            &state,
+            state.app(),
             &described,
             &desk,
             "applicant",
@@ -148,9 +155,15 @@ async fn a_dossier_through_the_desk_emits_its_events_in_order_and_tells_the_appl
         )
         .await
         .unwrap();
-        add_note(&state, &described, &desk, "officials", "Đã gọi điện báo")
-            .await
-            .unwrap();
+        add_note(
+            state.app(),
+            &described,
+            &desk,
+            "officials",
+            "Đã gọi điện báo",
+        )
+        .await
+        .unwrap();
 
         let events = db.events_of_dossier(dossier.id).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();

@@ -694,7 +694,7 @@ async fn agency_administrators_change_roles_within_their_scope() {
 
 #[tokio::test]
 async fn dossier_scope_follows_applicants_roles_and_agencies() {
-    use motcua_web::auth::Principal;
+    use motcua_web::auth::Actor;
     use motcua_web::auth::policy::{dossier_scope, may_see_dossier};
     for backend in backends() {
         let app = TestApp::start(backend).await;
@@ -740,14 +740,14 @@ async fn dossier_scope_follows_applicants_roles_and_agencies() {
             let db = db.clone();
             async move {
                 let roles = db.roles_of(account.id).await.unwrap();
-                Principal { account, roles }
+                Actor { account, roles }
             }
         };
         let by_email = |email: &'static str| {
             let db = db.clone();
             async move { db.account_by_email(email).await.unwrap().unwrap() }
         };
-        let expectations: Vec<(&str, Principal, [bool; 3])> = vec![
+        let expectations: Vec<(&str, Actor, [bool; 3])> = vec![
             (
                 "citizen (represents the organisation)",
                 principal(an.clone()).await,

@@ -58,10 +58,28 @@ impl AppError {
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
+        motcua_app::Error::from(error).into()
+    }
+}
+
+impl From<motcua_app::Error> for AppError {
+    fn from(error: motcua_app::Error) -> Self {
+        use motcua_app::Error as E;
         match error {
-            StoreError::NotFound { .. } => AppError::NotFound,
-            StoreError::Conflict(message) => AppError::Conflict(message),
-            other => AppError::Internal(other.to_string()),
+            E::Validation(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        field: f.field,
+                        message: f.message,
+                    })
+                    .collect(),
+            ),
+            E::NotFound => AppError::NotFound,
+            E::Forbidden => AppError::Forbidden,
+            E::Conflict(message) => AppError::Conflict(message),
+            E::Refused(message) => AppError::Refused(message),
+            E::Internal(message) => AppError::Internal(message),
         }
     }
 }

@@ -5,7 +5,7 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod catalog;
-pub mod desk;
+pub use motcua_app::desk;
 mod error;
 mod health;
 mod layers;
@@ -13,10 +13,10 @@ pub mod metrics;
 pub use motcua_app::notify;
 pub mod oidc;
 mod pages;
-pub mod places;
-pub use pages::submission::tidy_drafts;
+pub use motcua_app::places;
 mod routes;
 mod serve;
+mod uploads;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,15 +80,6 @@ struct Inner {
     config: WebConfig,
     catalog: Arc<catalog::Catalog>,
     oidc: Option<oidc::OidcClient>,
-    places: tokio::sync::OnceCell<Arc<places::PlaceBook>>,
-    /// Procedure versions never change once saved: parsed once, kept.
-    versions: std::sync::RwLock<
-        std::collections::HashMap<i64, Arc<motcua_domain::catalog::ProcedureEntry>>,
-    >,
-    /// The e-form of each procedure version, checked once.
-    forms: std::sync::RwLock<
-        std::collections::HashMap<i64, Arc<motcua_domain::eform::FormDefinition>>,
-    >,
 }
 
 impl AppState {
@@ -106,9 +97,6 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 oidc: config.oidc.clone().map(oidc::OidcClient::new),
-                places: tokio::sync::OnceCell::new(),
-                versions: Default::default(),
-                forms: Default::default(),
                 app,
                 config,
                 catalog,
@@ -133,15 +121,7 @@ impl AppState {
 
     /// The administrative units in force (loaded on first use).
     pub async fn places(&self) -> motcua_store::StoreResult<Arc<places::PlaceBook>> {
-        self.inner
-            .places
-            .get_or_try_init(|| async {
-                places::PlaceBook::load(&self.inner.app.store().db)
-                    .await
-                    .map(Arc::new)
-            })
-            .await
-            .cloned()
+        self.inner.app.places().await
     }
 
     /// A procedure version, parsed (cached: versions are immutable).
@@ -149,63 +129,15 @@ impl AppState {
         &self,
         version_id: i64,
     ) -> Result<Arc<motcua_domain::catalog::ProcedureEntry>, AppError> {
-        if let Some(entry) = self
-            .inner
-            .versions
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&version_id)
-        {
-            return Ok(entry.clone());
-        }
-        let (code, data) = self
-            .inner
-            .app
-            .store()
-            .db
-            .procedure_version_by_id(version_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let entry: Arc<motcua_domain::catalog::ProcedureEntry> = Arc::new(
-            serde_json::from_str(&data)
-                .map_err(|e| AppError::Internal(format!("procedure {code}: {e}")))?,
-        );
-        let mut versions = self
-            .inner
-            .versions
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        // Bounded: a catalog has thousands of versions at most; start over past that.
-        if versions.len() > 20_000 {
-            versions.clear();
-        }
-        versions.insert(version_id, entry.clone());
-        Ok(entry)
+        Ok(self.inner.app.procedure_version(version_id).await?)
     }
 
-    /// The e-form of a procedure version (its own, or the general one), checked once
-    /// and kept: versions never change once saved.
+    /// The e-form of a procedure version (its own, or the general one).
     pub async fn version_form(
         &self,
         version_id: i64,
     ) -> Result<Arc<motcua_domain::eform::FormDefinition>, AppError> {
-        if let Some(form) = self
-            .inner
-            .forms
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&version_id)
-        {
-            return Ok(form.clone());
-        }
-        let entry = self.procedure_version(version_id).await?;
-        let form = Arc::new(pages::submission::form_of(&entry));
-        let mut forms = self.inner.forms.write().unwrap_or_else(|e| e.into_inner());
-        if forms.len() > 20_000 {
-            forms.clear();
-        }
-        forms.insert(version_id, form.clone());
-        Ok(form)
+        Ok(self.inner.app.version_form(version_id).await?)
     }
 
     /// The national e-ID client, when configured.

@@ -16,11 +16,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dossiers::rfc3339;
 use crate::auth::policy::ApiCaller;
+use crate::desk::action_label;
 use crate::desk::forms::issued;
-use crate::desk::{act, available, desk_agencies, load, roles_for};
-use crate::pages::desk::action_label;
-use crate::pages::desk::actions::{Posted, read_action};
-use crate::{AppError, AppState, FieldError};
+use crate::desk::{
+    Act, Capacity, DeskRequest, act, available, decide, desk_agencies, load, roles_for,
+};
+use crate::{AppError, AppState};
 
 /// A dossier in a queue.
 #[derive(Serialize, ToSchema)]
@@ -72,7 +73,7 @@ pub async fn queue(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Query(params): Query<QueueParams>,
 ) -> Result<Json<Queue>, AppError> {
-    let agencies = desk_agencies(&state, &caller.principal).await?;
+    let agencies = desk_agencies(state.app(), &caller.principal).await?;
     let wanted = match params.state.as_deref() {
         Some(name) => Some(
             name.parse::<DossierState>()
@@ -208,8 +209,8 @@ async fn dossier_dto(
     code: &str,
 ) -> Result<DeskDossierDto, AppError> {
     let db = &state.store().db;
-    let desk = load(state, &caller.principal, code).await?;
-    let roles = roles_for(state, &caller.principal, &desk.dossier).await?;
+    let desk = load(state.app(), &caller.principal, code).await?;
+    let roles = roles_for(state.app(), &caller.principal, &desk.dossier).await?;
     let events = db.dossier_events(desk.dossier.id).await?;
     let forms = issued(&desk, &events)
         .into_iter()
@@ -361,76 +362,32 @@ pub struct ActionDto {
     new_due: Option<String>,
 }
 
-/// The API's names for the form fields of the pages, for field errors.
-const FIELD_NAMES: &[(&str, &str)] = &[
-    ("thao_tac", "action"),
-    ("ly_do", "reason"),
-    ("ghi_chu", "note"),
-    ("danh_sach", "items"),
-    ("truong", "fields"),
-    ("lan_hai", "confirm_second_request"),
-    ("giao_cho", "to"),
-    ("so_tien", "amount"),
-    ("ma_giao_dich", "reference"),
-    ("hinh_thuc", "channel"),
-    ("ma_buu_gui", "tracking_number"),
-    ("co_quan", "agency"),
-    ("ngay_hen_moi", "new_due"),
-    ("gio_hen_moi", "new_due"),
-    ("_version", "version"),
-];
-
-fn api_error(error: AppError) -> AppError {
-    match error {
-        AppError::Validation(fields) => AppError::Validation(
-            fields
-                .into_iter()
-                .map(|f| FieldError {
-                    field: FIELD_NAMES
-                        .iter()
-                        .find(|(form, _)| *form == f.field)
-                        .map(|(_, api)| (*api).to_string())
-                        .unwrap_or(f.field),
-                    message: f.message,
-                })
-                .collect(),
-        ),
-        other => other,
+impl ActionDto {
+    /// The typed request the pages send too.
+    fn request(&self) -> Result<DeskRequest, AppError> {
+        let new_due = match &self.new_due {
+            Some(text) => Some(
+                DateTime::parse_from_rfc3339(text)
+                    .map_err(|_| AppError::field("new_due", "Cần thời điểm RFC 3339"))?,
+            ),
+            None => None,
+        };
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        Ok(DeskRequest {
+            action: self.action.clone(),
+            reason: text(&self.reason),
+            items: self.items.clone(),
+            fields: self.fields.clone(),
+            confirm_second_request: self.confirm_second_request,
+            to: self.to,
+            amount: self.amount,
+            reference: text(&self.reference),
+            channel: text(&self.channel),
+            tracking_number: text(&self.tracking_number),
+            agency: text(&self.agency),
+            new_due,
+        })
     }
-}
-
-/// The action as the pages' form fields, so both are read by the same rules.
-fn as_form(dto: &ActionDto) -> Result<Posted, AppError> {
-    let mut pairs = vec![("thao_tac".to_string(), dto.action.clone())];
-    let mut put = |key: &str, value: Option<String>| {
-        if let Some(value) = value {
-            pairs.push((key.to_string(), value));
-        }
-    };
-    put("ly_do", dto.reason.clone());
-    put("ghi_chu", dto.note.clone());
-    put(
-        "danh_sach",
-        Some(dto.items.join("\n")).filter(|s| !s.is_empty()),
-    );
-    put("lan_hai", dto.confirm_second_request.then(|| "1".into()));
-    put("giao_cho", dto.to.map(|t| t.to_string()));
-    put("so_tien", dto.amount.map(|a| a.to_string()));
-    put("ma_giao_dich", dto.reference.clone());
-    put("hinh_thuc", dto.channel.clone());
-    put("ma_buu_gui", dto.tracking_number.clone());
-    put("co_quan", dto.agency.clone());
-    if let Some(text) = &dto.new_due {
-        let due = DateTime::parse_from_rfc3339(text)
-            .map_err(|_| AppError::field("new_due", "Cần thời điểm RFC 3339"))?
-            .with_timezone(&motcua_domain::VIETNAM_TIME);
-        put("ngay_hen_moi", Some(due.format("%Y-%m-%d").to_string()));
-        put("gio_hen_moi", Some(due.format("%H:%M").to_string()));
-    }
-    for field in &dto.fields {
-        pairs.push(("truong".into(), field.clone()));
-    }
-    Ok(Posted(pairs))
 }
 
 #[utoipa::path(
@@ -452,10 +409,8 @@ pub async fn perform(
     Path(code): Path<String>,
     Json(dto): Json<ActionDto>,
 ) -> Result<Json<DeskDossierDto>, AppError> {
-    let desk = load(&state, &caller.principal, &code).await?;
-    let roles = roles_for(&state, &caller.principal, &desk.dossier).await?;
-    let form = as_form(&dto)?;
-    let action = read_action(&state, &desk, &form).await.map_err(api_error)?;
+    let desk = load(state.app(), &caller.principal, &code).await?;
+    let action = decide(state.app(), &desk, &dto.request()?).await?;
     let note: String = dto
         .note
         .as_deref()
@@ -464,17 +419,13 @@ pub async fn perform(
         .chars()
         .take(1000)
         .collect();
-    act(
-        &state,
-        &desk,
-        &caller.principal,
-        &roles,
+    let request = Act {
         action,
-        &note,
-        dto.version,
-    )
-    .await
-    .map_err(api_error)?;
+        note,
+        expected_version: dto.version,
+        capacity: Capacity::Official,
+    };
+    act(state.app(), &caller.principal, &desk, request).await?;
     Ok(Json(dossier_dto(&state, &caller, &code).await?))
 }
 
@@ -503,7 +454,7 @@ pub async fn note(
     Path(code): Path<String>,
     Json(note): Json<NewNote>,
 ) -> Result<Response, AppError> {
-    let desk = load(&state, &caller.principal, &code).await?;
+    let desk = load(state.app(), &caller.principal, &code).await?;
     let body: String = note.body.trim().chars().take(2000).collect();
     if body.is_empty() {
         return Err(AppError::field("body", "Nhập nội dung"));
@@ -518,7 +469,7 @@ pub async fn note(
             ));
         }
     };
-    crate::desk::add_note(&state, &desk, &caller.principal, audience, &body).await?;
+    crate::desk::add_note(state.app(), &desk, &caller.principal, audience, &body).await?;
     Ok(StatusCode::CREATED.into_response())
 }
 
@@ -557,6 +508,6 @@ pub async fn form(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Path((code, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let desk = load(&state, &caller.principal, &code).await?;
+    let desk = load(state.app(), &caller.principal, &code).await?;
     crate::pages::desk::files::form_file(&state, &desk, &file).await
 }

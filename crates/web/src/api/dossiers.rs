@@ -9,19 +9,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_domain::dossier::{Action, DossierState};
 use motcua_domain::eform::{Answers, FormDefinition, Scope, merge_step_json, validate};
-use motcua_store::document_store::{NewStoredDocument, Origin};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::policy::{ApiCaller, may_see_dossier};
-use crate::pages::submission::documents::{read_upload, refusal};
 use crate::pages::submission::review::{blockers, submit_view};
 use crate::pages::submission::start::{Opening, open_draft};
 use crate::pages::submission::steps::save_step_with;
 use crate::pages::submission::{
     DraftView, applicant_accounts, context, load_draft, online, state_label, version_name,
 };
+use crate::uploads::read_upload;
 use crate::{AppError, AppState, FieldError};
+use motcua_app::documents::{reuse_in_draft, upload_to_draft};
 
 /// A document slot of a draft.
 #[derive(Serialize, ToSchema)]
@@ -304,44 +304,24 @@ pub async fn attach(
             "Không có giấy tờ với số thứ tự này",
         ));
     };
-    let db = &state.store().db;
     let document = match (reuse, file) {
-        (Some(document_id), _) => db
-            .stored_document(document_id)
-            .await?
-            .filter(|d| d.owner_id == view.draft.account_id)
-            .ok_or_else(|| {
-                AppError::field(
-                    "document_id",
-                    "Không có giấy tờ này trong kho của người nộp",
-                )
-            })?,
-        (None, Some((name, bytes))) => {
-            if let Some(message) = refusal(slot, &bytes, state.config().max_upload_bytes) {
-                return Err(AppError::field("file", message));
+        (Some(document_id), _) => {
+            match reuse_in_draft(state.app(), &view.draft, slot, document_id).await {
+                Err(motcua_app::Error::NotFound) => {
+                    return Err(AppError::field(
+                        "document_id",
+                        "Không có giấy tờ này trong kho của người nộp",
+                    ));
+                }
+                other => other?,
             }
-            let record = state.store().save_file(bytes).await?;
-            let title: String = slot.name.chars().take(200).collect();
-            db.store_document(&NewStoredDocument {
-                owner_id: view.draft.account_id,
-                file_id: record.id,
-                title: &title,
-                file_name: &name,
-                origin: Origin::Uploaded,
-                dossier_id: None,
-            })
-            .await?
+        }
+        (None, Some((name, bytes))) => {
+            let max = state.config().max_upload_bytes;
+            upload_to_draft(state.app(), &view.draft, slot, &name, bytes, max).await?
         }
         (None, None) => return Err(AppError::field("file", "Thiếu tệp hoặc document_id")),
     };
-    if !slot.accept.iter().any(|k| k.mime() == document.mime) {
-        return Err(AppError::field(
-            "document_id",
-            "Loại tệp này không dùng được cho giấy tờ này",
-        ));
-    }
-    db.attach_to_draft(view.draft.id, slot.index as i64, document.id)
-        .await?;
     Ok((
         StatusCode::CREATED,
         Json(DocumentDto {

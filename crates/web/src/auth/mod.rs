@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod policy;
 pub mod session;
 
+pub use motcua_app::access::Actor;
 pub use policy::Access;
-pub use session::{CurrentSession, Principal};
+pub use session::CurrentSession;

@@ -8,11 +8,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use motcua_store::api_tokens::{ApiToken, TokenRejection};
-use motcua_store::dossiers::Dossier;
-use motcua_store::{Db, StoreResult};
 
-use super::session::{CurrentSession, Principal};
+use super::session::CurrentSession;
 use crate::{AppError, AppState, routes};
+use motcua_app::access::Actor;
+pub use motcua_app::access::{
+    ConfigScope, DossierScope, PROCESSING_ROLES, administered_agencies, config_scope,
+    dossier_scope, managed_agencies, may_edit_procedure, may_see_dossier,
+};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,185 +86,17 @@ impl Access {
                 .is_some_and(|p| p.is_system_admin() || !administered_agencies(p).is_empty()),
             Access::SystemAdmin => session
                 .and_then(|s| s.principal.as_ref())
-                .is_some_and(Principal::is_system_admin),
+                .is_some_and(Actor::is_system_admin),
             Access::ApiToken(_) => false,
         }
     }
-}
-
-/// Whose configuration (procedures, settings) a principal may change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigScope {
-    /// A system administrator: everything.
-    All,
-    /// An agency administrator: these agencies and those under them.
-    Agencies(Vec<i64>),
-}
-
-/// The agencies where a principal holds the agency administrator role.
-pub fn administered_agencies(principal: &Principal) -> Vec<i64> {
-    principal
-        .roles
-        .iter()
-        .filter(|r| r.role == "agency_admin")
-        .filter_map(|r| r.agency_id)
-        .collect()
-}
-
-/// What configuration a principal may change.
-pub async fn config_scope(db: &Db, principal: &Principal) -> StoreResult<ConfigScope> {
-    if principal.is_system_admin() {
-        return Ok(ConfigScope::All);
-    }
-    Ok(ConfigScope::Agencies(
-        db.agency_subtree(&administered_agencies(principal)).await?,
-    ))
-}
-
-/// The agencies whose configuration a principal may change (every agency for a
-/// system administrator).
-pub async fn managed_agencies(
-    db: &Db,
-    principal: &Principal,
-) -> StoreResult<Vec<motcua_store::agencies::Agency>> {
-    Ok(match config_scope(db, principal).await? {
-        ConfigScope::All => db.agencies().await?,
-        ConfigScope::Agencies(ids) => {
-            let mut list = Vec::new();
-            for id in ids {
-                if let Some(agency) = db.agency(id).await? {
-                    list.push(agency);
-                }
-            }
-            list
-        }
-    })
-}
-
-/// Whether a principal may edit a procedure: system administrators always; agency
-/// administrators when an agency in their scope implements it.
-pub async fn may_edit_procedure(db: &Db, principal: &Principal, code: &str) -> StoreResult<bool> {
-    Ok(match config_scope(db, principal).await? {
-        ConfigScope::All => true,
-        ConfigScope::Agencies(scope) => db
-            .procedure_agency_ids(code)
-            .await?
-            .iter()
-            .any(|id| scope.contains(id)),
-    })
-}
-
-/// Whose dossiers a principal may see and act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DossierScope {
-    /// A citizen or organisation: dossiers whose applicant is one of these accounts
-    /// (their own, and those of organisations they represent).
-    Applicants(Vec<i64>),
-    /// An official: dossiers handled by these agencies (their own; for leaders also
-    /// every agency under theirs).
-    Agencies(Vec<i64>),
-    /// No dossiers: system administrators and volunteers, agency administrators in
-    /// their administrator role (they configure, they do not process).
-    Nothing,
-}
-
-impl DossierScope {
-    pub fn covers(&self, dossier: &Dossier) -> bool {
-        match self {
-            DossierScope::Applicants(ids) => dossier.applicant_id.is_some_and(|a| ids.contains(&a)),
-            DossierScope::Agencies(ids) => {
-                ids.contains(&dossier.agency_id)
-                    || dossier.handling_agency_id.is_some_and(|h| ids.contains(&h))
-            }
-            DossierScope::Nothing => false,
-        }
-    }
-}
-
-/// Official roles that work on the dossiers of their agency.
-const PROCESSING_ROLES: &[&str] = &["reception", "specialist", "leader"];
-
-/// The dossiers a principal may see.
-pub async fn dossier_scope(db: &Db, principal: &Principal) -> StoreResult<DossierScope> {
-    let account = &principal.account;
-    match account.kind.as_str() {
-        "citizen" | "organisation" => {
-            let mut ids = vec![account.id];
-            ids.extend(db.represented_by(account.id).await?);
-            Ok(DossierScope::Applicants(ids))
-        }
-        _ => {
-            let mut agencies: Vec<i64> = Vec::new();
-            let mut led: Vec<i64> = Vec::new();
-            for grant in &principal.roles {
-                let Some(agency) = grant.agency_id else {
-                    continue;
-                };
-                if grant.role == "leader" {
-                    led.push(agency);
-                } else if PROCESSING_ROLES.contains(&grant.role.as_str()) {
-                    agencies.push(agency);
-                }
-            }
-            agencies.extend(db.agency_subtree(&led).await?);
-            agencies.sort_unstable();
-            agencies.dedup();
-            Ok(if agencies.is_empty() {
-                DossierScope::Nothing
-            } else {
-                DossierScope::Agencies(agencies)
-            })
-        }
-    }
-}
-
-/// Whether a dossier was filed by an agency the principal works in (through the
-/// agency's account).
-async fn filed_by_own_agency(
-    db: &Db,
-    principal: &Principal,
-    dossier: &Dossier,
-) -> StoreResult<bool> {
-    if principal.account.kind != "official" {
-        return Ok(false);
-    }
-    let Some(applicant) = dossier.applicant_id else {
-        return Ok(false);
-    };
-    Ok(match db.agency_of_account(applicant).await? {
-        Some(agency) => principal
-            .roles
-            .iter()
-            .any(|r| r.agency_id == Some(agency) && r.role != "volunteer"),
-        None => false,
-    })
-}
-
-/// Whether a principal may see a dossier; a refusal is logged.
-pub async fn may_see_dossier(
-    db: &Db,
-    principal: &Principal,
-    dossier: &Dossier,
-) -> StoreResult<bool> {
-    // Whoever filled it in online (a helper at an access point) may see it too.
-    let allowed = dossier_scope(db, principal).await?.covers(dossier)
-        || dossier.filed_by == Some(principal.account.id)
-        || filed_by_own_agency(db, principal, dossier).await?;
-    if !allowed {
-        tracing::warn!(
-            account = principal.account.id,
-            dossier = %dossier.code,
-            "access denied: dossier outside the account's scope"
-        );
-    }
-    Ok(allowed)
 }
 
 /// The integration calling an API route with a token: the token and its account.
 #[derive(Clone, Debug)]
 pub struct ApiCaller {
     pub token: ApiToken,
-    pub principal: Principal,
+    pub principal: Actor,
 }
 
 /// Checks the bearer token of a request against `scope`; on success the caller is
@@ -334,7 +169,7 @@ async fn authorize_token(
     let roles = db.roles_of(account.id).await.map_err(internal)?;
     request.extensions_mut().insert(ApiCaller {
         token,
-        principal: Principal { account, roles },
+        principal: Actor { account, roles },
     });
     Ok(())
 }

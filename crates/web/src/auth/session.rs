@@ -6,7 +6,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use motcua_store::accounts::{Account, RoleGrant};
+use motcua_app::access::Actor;
+use motcua_store::accounts::Account;
 use motcua_store::sessions::Session;
 
 use crate::AppState;
@@ -17,25 +18,12 @@ pub const TTL_MICROS: i64 = 12 * 3600 * 1_000_000;
 /// Activity is written back at most this often.
 const TOUCH_EVERY_MICROS: i64 = 5 * 60 * 1_000_000;
 
-/// The signed-in account and its roles.
-#[derive(Clone, Debug)]
-pub struct Principal {
-    pub account: Account,
-    pub roles: Vec<RoleGrant>,
-}
-
-impl Principal {
-    pub fn is_system_admin(&self) -> bool {
-        self.roles.iter().any(|r| r.role == "system_admin")
-    }
-}
-
 /// The session of the request, put in its extensions by [`load`].
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
     pub session: Session,
     /// The signed-in account, once every factor it needs has passed.
-    pub principal: Option<Principal>,
+    pub principal: Option<Actor>,
     /// An official or administrator who gave the password but not yet the second
     /// factor: signed in for nothing else.
     pub pending_second_factor: Option<Account>,
@@ -43,7 +31,7 @@ pub struct CurrentSession {
 
 impl CurrentSession {
     /// The signed-in account, or `Forbidden` (for handlers behind a signed-in policy).
-    pub fn signed_in(&self) -> Result<&Principal, crate::AppError> {
+    pub fn signed_in(&self) -> Result<&Actor, crate::AppError> {
         self.principal.as_ref().ok_or(crate::AppError::Forbidden)
     }
 }
@@ -111,7 +99,7 @@ async fn current(
             (None, Some(account))
         }
         Some(account) => (
-            Some(Principal {
+            Some(Actor {
                 roles: db.roles_of(account.id).await?,
                 account,
             }),

@@ -16,13 +16,14 @@ use motcua_store::document_store::{NewStoredDocument, Origin};
 use motcua_store::dossiers::Dossier;
 use serde::Deserialize;
 
-use super::submission::documents::{read_upload, refusal};
 use super::submission::render::Render;
 use super::submission::{applicant_accounts, context, form_of};
 use super::{Layout, respond};
 use crate::auth::CurrentSession;
 use crate::desk::DeskAction;
+use crate::uploads::read_upload;
 use crate::{AppError, AppState};
+use motcua_app::documents::refusal;
 
 /// A dossier of the signed-in applicant (their own or a represented organisation's);
 /// anything else is "not found", logged.
@@ -76,17 +77,14 @@ async fn applicant_act(
     version: i64,
 ) -> Result<(), AppError> {
     let principal = current.signed_in()?;
-    let desk = crate::desk::describe(state, dossier).await?;
-    crate::desk::act(
-        state,
-        &desk,
-        principal,
-        &[Role::Applicant],
+    let desk = crate::desk::describe(state.app(), dossier).await?;
+    let request = crate::desk::Act {
         action,
-        note,
-        version,
-    )
-    .await?;
+        note: note.to_string(),
+        expected_version: version,
+        capacity: crate::desk::Capacity::Applicant,
+    };
+    crate::desk::act(state.app(), principal, &desk, request).await?;
     Ok(())
 }
 

@@ -218,7 +218,7 @@ pub async fn show(
     let rating = db.dossier_rating(dossier.id).await?;
     // The back office's view (forms issued, the clock); a record it cannot rebuild
     // still shows, without them.
-    let desk = match crate::desk::describe(&state, dossier.clone()).await {
+    let desk = match crate::desk::describe(state.app(), dossier.clone()).await {
         Ok(desk) => Some(desk),
         Err(e) => {
             tracing::warn!(error = ?e, dossier = %dossier.code, "dossier state not rebuilt");

@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
+use motcua_app::text::{place_and_date, place_of};
 use motcua_docs::{Block, Doc, Paper, national_heading, to_docx, to_pdf};
 use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::eform::{Answers, FormDefinition, Places};
@@ -17,37 +17,6 @@ use super::ways_in::email::base_url;
 use crate::auth::CurrentSession;
 use crate::auth::policy::may_see_dossier;
 use crate::{AppError, AppState};
-
-/// "Nha Trang, ngày 05 tháng 09 năm 2026".
-pub(crate) fn place_and_date(place: &str, micros: i64) -> String {
-    let day = motcua_store::time::from_micros(micros).with_timezone(&motcua_domain::VIETNAM_TIME);
-    format!(
-        "{place}, ngày {:02} tháng {:02} năm {}",
-        day.day(),
-        day.month(),
-        day.year()
-    )
-}
-
-/// The place line of a form: the commune of the agency's unit, shortened
-/// ("Phường Nha Trang" → "Nha Trang").
-pub(crate) fn place_of(agency_name: &str) -> String {
-    for prefix in [
-        "Ủy ban nhân dân phường ",
-        "Ủy ban nhân dân xã ",
-        "Ủy ban nhân dân tỉnh ",
-        "Ủy ban nhân dân thành phố ",
-    ] {
-        if let Some(rest) = agency_name.strip_prefix(prefix) {
-            return rest.to_string();
-        }
-    }
-    agency_name
-        .rsplit(" tỉnh ")
-        .next()
-        .unwrap_or(agency_name)
-        .to_string()
-}
 
 /// The filled form as a document.
 pub fn form_document(

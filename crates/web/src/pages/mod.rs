@@ -23,13 +23,7 @@ pub mod ways_in;
 use crate::assets;
 pub(crate) use account::respond;
 
-/// A stored instant as Vietnam's local time, e.g. `format = "%H:%M %d/%m/%Y"`.
-pub fn local_time(micros: i64, format: &str) -> String {
-    motcua_store::time::from_micros(micros)
-        .with_timezone(&motcua_domain::VIETNAM_TIME)
-        .format(format)
-        .to_string()
-}
+pub use motcua_app::text::local_time;
 
 /// Whole seconds (at least one) until a throttle's `blocked_until` instant.
 pub fn seconds_until(blocked_until: i64) -> i64 {

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::ways_in::{field_error, push};
 use super::{Layout, respond};
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
-use crate::auth::session::Principal;
 use crate::pages::account::client_ip;
 use crate::{AppError, AppState, FieldError};
 
@@ -62,7 +62,7 @@ impl OfficialsPage {
 }
 
 /// The agencies a principal manages, with their names.
-async fn managed_agencies(db: &Db, principal: &Principal) -> Result<Vec<(i64, String)>, AppError> {
+async fn managed_agencies(db: &Db, principal: &Actor) -> Result<Vec<(i64, String)>, AppError> {
     Ok(crate::auth::policy::managed_agencies(db, principal)
         .await?
         .into_iter()

@@ -6,11 +6,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
-use motcua_domain::dossier::{Command, ReturnChannel};
-use motcua_domain::money::Dong;
 
 use crate::auth::CurrentSession;
-use crate::desk::{DeskAction, DeskDossier, act, load, roles_for};
+use crate::desk::{Act, Capacity, DeskRequest, act, decide, load};
 use crate::{AppError, AppState};
 
 /// A posted form, read as pairs so that repeated checkboxes (`truong`) all count.
@@ -43,22 +41,12 @@ impl Posted {
     }
 }
 
-fn text(value: &str, max: usize) -> String {
-    value
-        .chars()
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
+use motcua_app::desk::request::text;
 
-/// The action a posted form asks for, checked field by field (422 with the field).
-pub async fn read_action(
-    state: &AppState,
-    desk: &DeskDossier,
-    form: &Posted,
-) -> Result<DeskAction, AppError> {
-    let reason = text(form.get("ly_do"), 2000);
+/// The request a posted form makes: the page's fields, read into the typed request
+/// the API sends too (what only a page writes, such as a date and a time apart, is
+/// checked here).
+pub fn desk_request(form: &Posted) -> Result<DeskRequest, AppError> {
     let official = |key: &str| -> Result<Option<i64>, AppError> {
         match form.get(key) {
             "" => Ok(None),
@@ -68,136 +56,45 @@ pub async fn read_action(
                 .map_err(|_| AppError::field(key, "Chọn một cán bộ trong danh sách")),
         }
     };
-    let command = match form.get("thao_tac") {
-        "pass_on" => {
-            return Ok(DeskAction::PassOn {
-                to: official("giao_cho")?,
-            });
-        }
-        "assign" => {
-            let to = official("giao_cho")?
-                .ok_or_else(|| AppError::field("giao_cho", "Chọn cán bộ được giao"))?;
-            // That `to` is a colleague is checked by `desk::act`, for every caller.
-            return Ok(DeskAction::Assign { to });
-        }
-        "transfer" => {
-            let agency = state
-                .store()
-                .db
-                .agency_by_code(form.get("co_quan"))
-                .await?
-                .ok_or_else(|| AppError::field("co_quan", "Chọn cơ quan phối hợp"))?;
-            return Ok(DeskAction::Transfer { agency });
-        }
-        "transfer_back" => return Ok(DeskAction::TransferBack),
-        "extend" => {
-            let date =
-                NaiveDate::parse_from_str(form.get("ngay_hen_moi"), "%Y-%m-%d").map_err(|_| {
-                    AppError::field("ngay_hen_moi", "Nhập ngày hẹn mới (ngày/tháng/năm)")
-                })?;
+    let amount =
+        match form.get("so_tien").replace(['.', ',', ' '], "") {
+            digits if digits.is_empty() => None,
+            digits => Some(digits.parse::<i64>().map_err(|_| {
+                AppError::field("so_tien", "Nhập số tiền bằng chữ số, ví dụ 50000")
+            })?),
+        };
+    let new_due = match form.get("ngay_hen_moi") {
+        "" => None,
+        day => {
+            let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+                AppError::field("ngay_hen_moi", "Nhập ngày hẹn mới (ngày/tháng/năm)")
+            })?;
             let time = match form.get("gio_hen_moi") {
                 "" => NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
                 t => NaiveTime::parse_from_str(t, "%H:%M")
                     .map_err(|_| AppError::field("gio_hen_moi", "Giờ không hợp lệ (giờ:phút)"))?,
             };
-            let new_due = motcua_domain::VIETNAM_TIME
+            let at = motcua_domain::VIETNAM_TIME
                 .from_local_datetime(&date.and_time(time))
                 .single()
-                .ok_or_else(|| AppError::field("ngay_hen_moi", "Ngày giờ không hợp lệ"))?
-                .fixed_offset();
-            return Ok(DeskAction::Extend { new_due, reason });
+                .ok_or_else(|| AppError::field("ngay_hen_moi", "Ngày giờ không hợp lệ"))?;
+            Some(at.fixed_offset())
         }
-        "request_supplement" => {
-            let missing_items: Vec<String> = form
-                .get("danh_sach")
-                .lines()
-                .map(|l| text(l, 500))
-                .filter(|l| !l.is_empty())
-                .take(50)
-                .collect();
-            let fields = form.all("truong");
-            if missing_items.is_empty() && fields.is_empty() {
-                return Err(AppError::field(
-                    "danh_sach",
-                    "Ghi các nội dung cần bổ sung (mỗi dòng một nội dung) hoặc chọn mục tờ khai cần khai lại",
-                ));
-            }
-            let earlier = state
-                .store()
-                .db
-                .dossier_events(desk.dossier.id)
-                .await?
-                .iter()
-                .any(|e| e.action == "request_supplement");
-            if earlier && form.get("lan_hai") != "1" {
-                return Err(AppError::field(
-                    "lan_hai",
-                    "Hồ sơ đã được yêu cầu bổ sung một lần; pháp luật chỉ cho yêu cầu một lần. Đánh dấu xác nhận nếu vẫn cần yêu cầu lại",
-                ));
-            }
-            let form_fields = crate::pages::submission::form_of(&desk.entry);
-            let known = |id: &String| {
-                form_fields
-                    .steps
-                    .iter()
-                    .flat_map(|s| &s.fields)
-                    .any(|f| &f.id == id)
-            };
-            if let Some(unknown) = fields.iter().find(|f| !known(f)) {
-                return Err(AppError::field(
-                    "truong",
-                    format!("Tờ khai không có mục «{unknown}»"),
-                ));
-            }
-            // The items listed, and "khai lại" for the marked answers.
-            let mut items = missing_items;
-            if items.is_empty() {
-                items.push("Khai lại các mục tờ khai được đánh dấu".into());
-            }
-            return Ok(DeskAction::Supplementation { items, fields });
-        }
-        "receive" => Command::Receive,
-        "refuse" => Command::Refuse { reason },
-        "pause" => Command::Pause { reason },
-        "resume" => Command::Resume,
-        "start_processing" => Command::StartProcessing,
-        "submit_for_approval" => Command::SubmitForApproval,
-        "approve" => Command::Approve,
-        "send_back" => Command::SendBack { reason },
-        "stop" => Command::Stop,
-        "request_payment" => {
-            let amount: i64 = form
-                .get("so_tien")
-                .replace(['.', ',', ' '], "")
-                .parse()
-                .map_err(|_| AppError::field("so_tien", "Nhập số tiền bằng chữ số, ví dụ 50000"))?;
-            Command::RequestPayment {
-                amount: Dong::new(amount),
-            }
-        }
-        "confirm_payment" => Command::ConfirmPayment {
-            reference: text(form.get("ma_giao_dich"), 100),
-        },
-        "return_result" => {
-            let channel = form
-                .get("hinh_thuc")
-                .parse::<ReturnChannel>()
-                .map_err(|_| AppError::field("hinh_thuc", "Chọn hình thức trả kết quả"))?;
-            let tracking = text(form.get("ma_buu_gui"), 40);
-            if channel == ReturnChannel::Post && tracking.is_empty() {
-                return Err(AppError::field(
-                    "ma_buu_gui",
-                    "Nhập mã bưu gửi của dịch vụ bưu chính",
-                ));
-            }
-            return Ok(DeskAction::Return {
-                channel,
-                tracking_number: Some(tracking).filter(|t| !t.is_empty()),
-            });
-        }
-        _ => return Err(AppError::field("thao_tac", "Thao tác không hợp lệ")),
     };
-    Ok(DeskAction::Flow(command))
+    Ok(DeskRequest {
+        action: form.get("thao_tac").to_string(),
+        reason: form.get("ly_do").to_string(),
+        items: form.get("danh_sach").lines().map(str::to_string).collect(),
+        fields: form.all("truong"),
+        confirm_second_request: form.get("lan_hai") == "1",
+        to: official("giao_cho")?,
+        amount,
+        reference: form.get("ma_giao_dich").to_string(),
+        channel: form.get("hinh_thuc").to_string(),
+        tracking_number: form.get("ma_buu_gui").to_string(),
+        agency: form.get("co_quan").to_string(),
+        new_due,
+    })
 }
 
 /// `POST /can-bo/ho-so/{code}/thao-tac`.
@@ -209,15 +106,19 @@ pub async fn perform(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let form = Posted(pairs);
-    let desk = load(&state, principal, &code).await?;
-    let roles = roles_for(&state, principal, &desk.dossier).await?;
-    let version = form
+    let desk = load(state.app(), principal, &code).await?;
+    let expected_version = form
         .get("_version")
         .parse()
         .map_err(|_| AppError::field("_version", "Thiếu phiên bản hồ sơ: tải lại trang"))?;
-    let action = read_action(&state, &desk, &form).await?;
-    let note = text(form.get("ghi_chu"), 1000);
-    act(&state, &desk, principal, &roles, action, &note, version).await?;
+    let action = decide(state.app(), &desk, &desk_request(&form)?).await?;
+    let request = Act {
+        action,
+        note: text(form.get("ghi_chu"), 1000),
+        expected_version,
+        capacity: Capacity::Official,
+    };
+    act(state.app(), principal, &desk, request).await?;
     Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#thao-tac")).into_response())
 }
 
@@ -230,7 +131,7 @@ pub async fn note(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let form = Posted(pairs);
-    let desk = load(&state, principal, &code).await?;
+    let desk = load(state.app(), principal, &code).await?;
     let body = text(form.get("noi_dung"), 2000);
     if body.is_empty() {
         return Err(AppError::field("noi_dung", "Nhập nội dung"));
@@ -239,6 +140,6 @@ pub async fn note(
         "applicant" => "applicant",
         _ => "officials",
     };
-    crate::desk::add_note(&state, &desk, principal, audience, &body).await?;
+    crate::desk::add_note(state.app(), &desk, principal, audience, &body).await?;
     Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#noi_dung")).into_response())
 }

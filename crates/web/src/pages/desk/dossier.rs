@@ -94,8 +94,8 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let desk = load(&state, principal, &code).await?;
-    let roles = roles_for(&state, principal, &desk.dossier).await?;
+    let desk = load(state.app(), principal, &code).await?;
+    let roles = roles_for(state.app(), principal, &desk.dossier).await?;
     let page = page(&state, &current, &desk, &roles).await?;
     respond(page, StatusCode::OK, None)
 }

@@ -18,8 +18,8 @@ use crate::desk::register::{Period, rows, sheet};
 use crate::desk::{DeskDossier, describe, desk_agencies, load};
 use crate::pages::dossier_actions::applicant_dossier;
 use crate::pages::exports::{file, pdf_bytes};
-use crate::pages::submission::documents::read_upload;
 use crate::pages::{Layout, respond};
+use crate::uploads::read_upload;
 use crate::{AppError, AppState};
 
 /// `01.pdf` → (form 01, PDF).
@@ -39,7 +39,7 @@ async fn form_response(
     form: LegalForm,
     pdf: bool,
 ) -> Result<Response, AppError> {
-    let doc = build(state, desk, form).await?;
+    let doc = build(state.app(), desk, form).await?;
     let name = format!("mau-{}-{}", form.number(), desk.dossier.code);
     Ok(if pdf {
         file(
@@ -62,7 +62,7 @@ pub async fn official_form(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path((code, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let desk = load(&state, current.signed_in()?, &code).await?;
+    let desk = load(state.app(), current.signed_in()?, &code).await?;
     form_file(&state, &desk, &name).await
 }
 
@@ -87,7 +87,7 @@ pub async fn applicant_form(
     if !form.for_applicant() {
         return Err(AppError::NotFound);
     }
-    let desk = describe(&state, dossier).await?;
+    let desk = describe(state.app(), dossier).await?;
     form_response(&state, &desk, form, pdf).await
 }
 
@@ -129,7 +129,7 @@ pub async fn attachment(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path((code, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let desk = load(&state, current.signed_in()?, &code).await?;
+    let desk = load(state.app(), current.signed_in()?, &code).await?;
     let document = state
         .store()
         .db
@@ -148,7 +148,7 @@ pub async fn official_result(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path((code, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let desk = load(&state, current.signed_in()?, &code).await?;
+    let desk = load(state.app(), current.signed_in()?, &code).await?;
     let result = state
         .store()
         .db
@@ -216,12 +216,12 @@ pub async fn add_result(
 /// dossier; returns its id.
 pub async fn store_result(
     state: &AppState,
-    principal: &crate::auth::Principal,
+    principal: &crate::auth::Actor,
     code: &str,
     mut multipart: Multipart,
 ) -> Result<i64, AppError> {
-    let desk = load(state, principal, code).await?;
-    let roles = crate::desk::roles_for(state, principal, &desk.dossier).await?;
+    let desk = load(state.app(), principal, code).await?;
+    let roles = crate::desk::roles_for(state.app(), principal, &desk.dossier).await?;
     crate::desk::require_working_official(&roles, "đính kèm kết quả")?;
     use motcua_domain::dossier::DossierState as S;
     if !matches!(
@@ -310,10 +310,10 @@ pub async fn register_page(
     Query(query): Query<RegisterQuery>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let agencies = desk_agencies(&state, principal).await?;
+    let agencies = desk_agencies(state.app(), principal).await?;
     let period = period(&query)?;
     let field = Some(query.linh_vuc.trim()).filter(|f| !f.is_empty());
-    let list = rows(&state, &agencies, period, field).await?;
+    let list = rows(state.app(), &agencies, period, field).await?;
     let fields = {
         let mut fields: Vec<String> = state
             .catalog()
@@ -349,10 +349,10 @@ pub async fn register_xlsx(
     Query(query): Query<RegisterQuery>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let agencies = desk_agencies(&state, principal).await?;
+    let agencies = desk_agencies(state.app(), principal).await?;
     let period = period(&query)?;
     let field = Some(query.linh_vuc.trim()).filter(|f| !f.is_empty());
-    let list = rows(&state, &agencies, period, field).await?;
+    let list = rows(state.app(), &agencies, period, field).await?;
     let agency = match agencies.first() {
         Some(id) => state
             .store()

@@ -9,30 +9,9 @@ pub mod files;
 pub mod queue;
 pub mod workflows;
 
-use motcua_domain::dossier::Action;
-
 use crate::desk::timeliness_label;
 
-/// The Vietnamese label of a stored action name (back-office hand-overs included).
-pub fn action_label(name: &str) -> String {
-    name.parse::<Action>()
-        .map(|a| a.label().to_string())
-        .unwrap_or_else(|_| {
-            match name {
-                "hand_over" => "Chuyển bước xử lý",
-                "assign" => "Giao hồ sơ cho cán bộ",
-                "transfer" => "Chuyển liên thông",
-                "transfer_back" => "Nhận lại hồ sơ liên thông",
-                "extend" => "Xin lỗi và hẹn lại ngày trả kết quả",
-                "note" => "Ghi chú",
-                "message" => "Tin nhắn cho người nộp",
-                "result_added" => "Đính kèm kết quả",
-                "counter_submit" => "Tiếp nhận hồ sơ trực tiếp",
-                other => other,
-            }
-            .to_string()
-        })
-}
+pub use motcua_app::desk::action_label;
 
 /// How much time is left before `due` (microseconds), for lists: "Quá hạn 2 ngày",
 /// "Còn 5 giờ".

@@ -67,7 +67,7 @@ pub async fn show(
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let agencies = desk_agencies(&state, principal).await?;
+    let agencies = desk_agencies(state.app(), principal).await?;
     let db = &state.store().db;
     let now = motcua_store::time::now_micros();
     let wanted_state = query

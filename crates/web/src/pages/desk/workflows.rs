@@ -178,7 +178,7 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     let (agency, entry) = target(&state, &current, &agency, &code).await?;
     let time = processing_time(&entry, "online");
-    let workflow = crate::desk::workflow_of(&state, agency.id, &entry, time).await?;
+    let workflow = crate::desk::workflow_of(state.app(), agency.id, &entry, time).await?;
     let page = form_page(
         &current,
         &agency,

@@ -6,15 +6,14 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use bytes::Bytes;
-use motcua_domain::eform::{FileKind, Slot};
-use motcua_store::document_store::{NewStoredDocument, Origin};
-use motcua_store::files::detect_mime;
+use motcua_app::documents::{reuse_in_draft, upload_to_draft};
+use motcua_domain::eform::FileKind;
 use serde::Deserialize;
 
 use super::{DraftView, load_draft, progress};
 use crate::auth::CurrentSession;
 use crate::pages::{Layout, respond};
+use crate::uploads::read_upload;
 use crate::{AppError, AppState};
 
 pub struct SlotView {
@@ -47,14 +46,7 @@ struct DocumentsPage {
     max_mb: usize,
 }
 
-/// A size for people: `820 KB`, `3,4 MB`.
-pub fn human_size(bytes: i64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", (bytes + 1023) / 1024)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    }
-}
+pub use motcua_app::documents::human_size;
 
 async fn render(
     state: &AppState,
@@ -148,83 +140,6 @@ pub async fn show(
     render(&state, &current, &view, None, None, StatusCode::OK).await
 }
 
-/// Why a file is refused for a slot, if it is.
-pub fn refusal(slot: &Slot, bytes: &[u8], max: usize) -> Option<String> {
-    if bytes.is_empty() {
-        return Some("Chưa chọn tệp, hoặc tệp trống".into());
-    }
-    if bytes.len() > max {
-        return Some(format!(
-            "Tệp lớn {}, quá giới hạn {} MB. Hãy chụp lại với độ phân giải thấp hơn hoặc nén tệp PDF.",
-            human_size(bytes.len() as i64),
-            max / (1024 * 1024)
-        ));
-    }
-    let mime = detect_mime(bytes);
-    if !slot.accept.iter().any(|k| k.mime() == mime) {
-        let accepted = slot
-            .accept
-            .iter()
-            .map(|k| k.label())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Some(format!(
-            "Nội dung tệp không phải {accepted} (dù tên tệp có thể ghi như vậy). Hãy chọn đúng bản chụp hoặc bản quét của giấy tờ."
-        ));
-    }
-    None
-}
-
-/// A file name safe to show and store: no path, no control characters, at most 120
-/// characters.
-pub fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if cleaned.trim().is_empty() {
-        "tep".into()
-    } else {
-        cleaned
-    }
-}
-
-/// A posted upload form: its short text fields, and the file (a safe name, the bytes).
-pub struct Upload {
-    pub texts: Vec<(String, String)>,
-    pub file: Option<(String, Bytes)>,
-}
-
-impl Upload {
-    /// A text field read as a number.
-    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
-        self.texts
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.trim().parse().ok())
-    }
-}
-
-/// Reads a multipart form whose file is in the field `file_field`.
-pub async fn read_upload(multipart: &mut Multipart, file_field: &str) -> Result<Upload, AppError> {
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        AppError::field(file_field, format!("Không đọc được tệp gửi lên: {e}"))
-    };
-    let mut upload = Upload {
-        texts: Vec::new(),
-        file: None,
-    };
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == file_field {
-            let file_name = clean_name(field.file_name().unwrap_or("tep"));
-            let bytes = field.bytes().await.map_err(unreadable)?;
-            upload.file = Some((file_name, bytes));
-        } else if let Ok(text) = field.text().await {
-            upload.texts.push((name, text.chars().take(200).collect()));
-        }
-    }
-    Ok(upload)
-}
-
 /// `POST /ho-so-nhap/{id}/giay-to` (multipart: `khe`, `tep`).
 pub async fn upload(
     State(state): State<AppState>,
@@ -244,33 +159,37 @@ pub async fn upload(
         return Err(AppError::NotFound);
     };
     let (name, bytes) = file.unwrap_or_default();
-    if let Some(message) = refusal(slot, &bytes, state.config().max_upload_bytes) {
-        return render(
-            &state,
-            &current,
-            &view,
-            None,
-            Some((slot.index, message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let max = state.config().max_upload_bytes;
+    let attached = upload_to_draft(state.app(), &view.draft, slot, &name, bytes, max).await;
+    after_attaching(&state, &current, &view, slot.index, attached).await
+}
+
+/// Back to the slot once a document is attached; a refused one is shown at its slot.
+async fn after_attaching(
+    state: &AppState,
+    current: &CurrentSession,
+    view: &DraftView,
+    slot: usize,
+    attached: motcua_app::Result<motcua_store::document_store::StoredDocument>,
+) -> Result<Response, AppError> {
+    match attached {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("{}/giay-to#giay-to-{slot}", view.base())).into_response())
+        }
+        Err(motcua_app::Error::Validation(fields)) => {
+            let message = fields.into_iter().next().map(|f| (slot, f.message));
+            render(
+                state,
+                current,
+                view,
+                None,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
     }
-    let record = state.store().save_file(bytes).await?;
-    let db = &state.store().db;
-    let title: String = slot.name.chars().take(200).collect();
-    let document = db
-        .store_document(&NewStoredDocument {
-            owner_id: view.draft.account_id,
-            file_id: record.id,
-            title: &title,
-            file_name: &name,
-            origin: Origin::Uploaded,
-            dossier_id: None,
-        })
-        .await?;
-    db.attach_to_draft(view.draft.id, slot.index as i64, document.id)
-        .await?;
-    Ok(Redirect::to(&format!("{}/giay-to#giay-to-{}", view.base(), slot.index)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -299,37 +218,13 @@ pub async fn reuse(
         .ok()
         .and_then(|i| slots.iter().find(|s| s.index == i && s.shown))
         .ok_or(AppError::NotFound)?;
-    let db = &state.store().db;
     // Only the applicant's own documents: another person's number is "not found".
-    let document = match form.tai_lieu.parse::<i64>() {
-        Ok(doc) => db
-            .stored_document(doc)
-            .await?
-            .filter(|d| d.owner_id == view.draft.account_id),
-        Err(_) => None,
-    };
-    let Some(document) = document else {
-        tracing::warn!(draft = %view.draft.public_id, "reuse of a document outside the applicant's store refused");
-        return Err(AppError::NotFound);
-    };
-    if !slot.accept.iter().any(|k| k.mime() == document.mime) {
-        let message = format!(
-            "Giấy tờ này là tệp {}, không dùng được cho mục này.",
-            document.mime
-        );
-        return render(
-            &state,
-            &current,
-            &view,
-            None,
-            Some((slot.index, message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    db.attach_to_draft(view.draft.id, slot.index as i64, document.id)
-        .await?;
-    Ok(Redirect::to(&format!("{}/giay-to#giay-to-{}", view.base(), slot.index)).into_response())
+    let document_id = form
+        .tai_lieu
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let attached = reuse_in_draft(state.app(), &view.draft, slot, document_id).await;
+    after_attaching(&state, &current, &view, slot.index, attached).await
 }
 
 /// `POST /ho-so-nhap/{id}/giay-to/bo`: takes a document off a slot (it stays in the

@@ -10,19 +10,14 @@ pub mod start;
 pub mod steps;
 
 use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
-use motcua_domain::eform::{
-    Answers, Context, Field, FieldType, FormDefinition, Prefill, Slot, Step, document_slots,
-    parse_definition,
-};
+use motcua_domain::eform::{Answers, Context, FormDefinition, Slot, Step, document_slots};
 use motcua_store::drafts::Draft;
 
-use crate::auth::Principal;
-use crate::auth::policy::{DossierScope, dossier_scope};
+use crate::auth::Actor;
 use crate::{AppError, AppState};
 
 /// Owners are warned this long before a draft expires.
-pub const DRAFT_WARNING_DAYS: i64 = 3;
-const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
+use motcua_app::jobs::DAY_MICROS;
 
 /// The lifetime of drafts, from the configuration.
 pub fn draft_ttl(state: &AppState) -> i64 {
@@ -53,86 +48,7 @@ impl DraftView {
     }
 }
 
-/// The form of a procedure: its own e-form, or a short general one (who asks, and
-/// what for) for procedures without one.
-pub fn form_of(entry: &ProcedureEntry) -> FormDefinition {
-    if let Some(value) = &entry.form
-        && let Ok(form) = parse_definition(value, &entry.documents)
-    {
-        return form;
-    }
-    let field = |id: &str, label: &str, kind, required, prefill| Field {
-        id: id.into(),
-        label: label.into(),
-        kind,
-        required,
-        help: None,
-        show_if: None,
-        prefill,
-        options: Vec::new(),
-        max_length: None,
-        min: None,
-        max: None,
-        date_range: None,
-        fields: Vec::new(),
-        item_label: None,
-    };
-    FormDefinition {
-        format: motcua_domain::eform::FORM_FORMAT.into(),
-        title: format!("ĐƠN ĐỀ NGHỊ: {}", entry.name.to_uppercase()),
-        template: None,
-        steps: vec![Step {
-            id: "nguoi_yeu_cau".into(),
-            title: "Người yêu cầu và nội dung".into(),
-            intro: None,
-            fields: vec![
-                field(
-                    "ho_ten",
-                    "Họ, chữ đệm, tên",
-                    FieldType::Text,
-                    true,
-                    Some(Prefill::FullName),
-                ),
-                field(
-                    "so_dinh_danh",
-                    "Số định danh cá nhân",
-                    FieldType::CitizenId,
-                    true,
-                    Some(Prefill::CitizenId),
-                ),
-                field(
-                    "dien_thoai",
-                    "Số điện thoại liên hệ",
-                    FieldType::Phone,
-                    false,
-                    Some(Prefill::Phone),
-                ),
-                field(
-                    "email",
-                    "E-mail",
-                    FieldType::Email,
-                    false,
-                    Some(Prefill::Email),
-                ),
-                field(
-                    "noi_cu_tru",
-                    "Nơi cư trú",
-                    FieldType::Address,
-                    true,
-                    Some(Prefill::Address),
-                ),
-                field(
-                    "noi_dung",
-                    "Nội dung đề nghị",
-                    FieldType::LongText,
-                    true,
-                    None,
-                ),
-            ],
-        }],
-        documents: Vec::new(),
-    }
-}
+pub use motcua_app::procedures::form_of;
 
 /// Whether a procedure can be filed online here.
 pub fn online(entry: &ProcedureEntry) -> bool {
@@ -161,14 +77,7 @@ pub async fn version_entry(state: &AppState, version_id: i64) -> Result<Procedur
 
 /// The procedure's name in a version (empty when it cannot be read).
 pub async fn version_name(state: &AppState, version_id: i64) -> Result<String, AppError> {
-    Ok(match version_entry(state, version_id).await {
-        Ok(entry) => entry.name,
-        Err(AppError::Internal(e)) => {
-            tracing::warn!(error = %e, "unreadable procedure version");
-            String::new()
-        }
-        Err(other) => return Err(other),
-    })
+    Ok(motcua_app::procedures::version_name(state.app(), version_id).await?)
 }
 
 /// A dossier state's Vietnamese label (the stored name if it is unknown).
@@ -209,38 +118,16 @@ pub async fn expected_due(
         .map(|due| due.format("%d/%m/%Y").to_string()))
 }
 
-/// Whose dossiers a principal may file and read: their own account and the
-/// organisations they represent; for officials, also the agencies they work in (an
-/// agency files its own dossiers, e.g. internal procedures, through its account).
-pub async fn applicant_accounts(
-    state: &AppState,
-    principal: &Principal,
-) -> Result<Vec<i64>, AppError> {
-    let db = &state.store().db;
-    Ok(match dossier_scope(db, principal).await? {
-        DossierScope::Applicants(ids) => ids,
-        _ => {
-            let mut ids = vec![principal.account.id];
-            if principal.account.kind == "official" {
-                // Staff of the agency, not the volunteers of its access points.
-                let staff = principal.roles.iter().filter(|r| r.role != "volunteer");
-                for agency in staff.filter_map(|r| r.agency_id) {
-                    let id = db.agency_account(agency).await?;
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
-            }
-            ids
-        }
-    })
+/// The accounts whose dossiers and drafts the actor files for.
+pub async fn applicant_accounts(state: &AppState, actor: &Actor) -> Result<Vec<i64>, AppError> {
+    Ok(motcua_app::access::applicant_accounts(&state.store().db, actor).await?)
 }
 
 /// Loads a draft the principal may work on (theirs, an organisation's they represent,
 /// or one they filled for someone at a counter); anything else is "not found", logged.
 pub async fn load_draft(
     state: &AppState,
-    principal: &Principal,
+    principal: &Actor,
     public_id: &str,
 ) -> Result<DraftView, AppError> {
     let db = &state.store().db;
@@ -284,47 +171,6 @@ pub fn context<'a>(places: &'a crate::places::PlaceBook) -> Context<'a> {
             .date_naive(),
         places,
     }
-}
-
-/// Warns the owners of drafts about to expire (once, through their chosen channels)
-/// and removes expired drafts; returns `(warned, removed)`.
-pub async fn tidy_drafts(state: &AppState) -> Result<(usize, u64), AppError> {
-    let db = &state.store().db;
-    let soon = motcua_store::time::now_micros() + DRAFT_WARNING_DAYS * DAY_MICROS;
-    let mut warned = 0;
-    for draft in db.drafts_to_warn(soon).await? {
-        let name =
-            crate::catalog::short_name(&version_name(state, draft.procedure_version_id).await?);
-        let link = format!(
-            "{}/ho-so-nhap/{}",
-            state
-                .config()
-                .public_url
-                .as_deref()
-                .unwrap_or("")
-                .trim_end_matches('/'),
-            draft.public_id
-        );
-        let body = format!(
-            "motcua: hồ sơ nháp \"{name}\" của bạn sẽ bị xóa sau {} nếu không được lưu tiếp. Tiếp tục tại {link}",
-            crate::pages::local_time(draft.expires_at, "%H:%M %d/%m/%Y")
-        );
-        if let Err(e) = crate::notify::tell_account(
-            state.app(),
-            draft.created_by,
-            "Hồ sơ nháp sắp bị xóa",
-            &body,
-            true,
-        )
-        .await
-        {
-            tracing::warn!(error = %e, draft = %draft.public_id, "cannot warn of draft expiry");
-            continue;
-        }
-        db.mark_draft_warned(draft.id).await?;
-        warned += 1;
-    }
-    Ok((warned, db.delete_expired_drafts().await?))
 }
 
 /// The steps' titles and links for the progress list: `(href, title, current)`.

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{DraftView, context, load_draft, online_fee, progress};
 use crate::auth::policy::may_see_dossier;
-use crate::auth::{CurrentSession, Principal};
+use crate::auth::{Actor, CurrentSession};
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
 use motcua_store::dossiers::Dossier;
@@ -214,7 +214,7 @@ pub async fn show(
 /// same dossier).
 pub async fn submit_view(
     state: &AppState,
-    principal: &Principal,
+    principal: &Actor,
     view: &DraftView,
 ) -> Result<Result<(Dossier, bool), Vec<(String, String)>>, AppError> {
     let db = &state.store().db;

@@ -11,7 +11,7 @@ use motcua_store::drafts::NewDraft;
 use serde::Deserialize;
 
 use super::{applicant_accounts, draft_ttl, form_of, online};
-use crate::auth::{CurrentSession, Principal};
+use crate::auth::{Actor, CurrentSession};
 use crate::catalog::short_name;
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
@@ -205,7 +205,7 @@ pub async fn create(
     Path(code): Path<String>,
     Form(form): Form<StartForm>,
 ) -> Result<Response, AppError> {
-    let principal: &Principal = current.signed_in()?;
+    let principal: &Actor = current.signed_in()?;
     let mut view = page(&state, &current, &code).await?;
     let applicant = form
         .nguoi_nop

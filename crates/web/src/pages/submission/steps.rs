@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::render::Render;
 use super::{DraftView, context, draft_ttl, load_draft, progress};
-use crate::auth::{CurrentSession, Principal};
+use crate::auth::{Actor, CurrentSession};
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
 
@@ -140,7 +140,7 @@ fn edit_groups(answers: &mut Answers, action: &str) {
 /// saved view.
 pub async fn save_step_with(
     state: &AppState,
-    principal: &Principal,
+    principal: &Actor,
     id: &str,
     step: &str,
     apply: impl Fn(&DraftView, &mut Answers),

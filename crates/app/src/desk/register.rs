@@ -6,8 +6,8 @@ use motcua_docs::Sheet;
 use motcua_domain::dossier::{EventData, ReturnChannel};
 use motcua_store::desk::RegisterRow;
 
-use crate::pages::local_time;
-use crate::{AppError, AppState};
+use crate::text::local_time;
+use crate::{App, Error};
 
 /// A period of the register: from the first day to the last, inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +57,12 @@ pub const HEADER: [&str; 10] = [
 
 /// The rows of the register, one per received dossier.
 pub async fn rows(
-    state: &AppState,
+    app: &App,
     agencies: &[i64],
     period: Period,
     field: Option<&str>,
-) -> Result<Vec<Vec<String>>, AppError> {
-    let db = &state.store().db;
+) -> Result<Vec<Vec<String>>, Error> {
+    let db = &app.store().db;
     let (from, until) = period.bounds();
     let entries = db.register(agencies, from, until, field).await?;
     let mut names = std::collections::HashMap::new();
@@ -80,7 +80,7 @@ pub async fn rows(
                 name
             }
         };
-        let (returned, channel) = returned(state, &entry).await?;
+        let (returned, channel) = returned(app, &entry).await?;
         rows.push(vec![
             (index + 1).to_string(),
             entry.code.clone(),
@@ -132,7 +132,7 @@ fn contact(entry: &RegisterRow) -> String {
         .applicant_phone
         .as_deref()
         .filter(|p| !p.is_empty())
-        .map(super::forms::local_phone)
+        .map(crate::text::local_phone)
         .unwrap_or_else(|| answer(entry, "dien_thoai"));
     [street, phone]
         .into_iter()
@@ -142,11 +142,11 @@ fn contact(entry: &RegisterRow) -> String {
 }
 
 /// When and how the result was returned, from the dossier's history.
-async fn returned(state: &AppState, entry: &RegisterRow) -> Result<(String, String), AppError> {
+async fn returned(app: &App, entry: &RegisterRow) -> Result<(String, String), Error> {
     if entry.state != "returned" {
         return Ok((String::new(), String::new()));
     }
-    let events = state.store().db.dossier_events(entry.id).await?;
+    let events = app.store().db.dossier_events(entry.id).await?;
     let Some(event) = events.iter().rev().find(|e| e.action == "return_result") else {
         return Ok((String::new(), String::new()));
     };

@@ -9,9 +9,8 @@ use motcua_domain::eform::{Answers, FieldType};
 use motcua_store::dossiers::DossierEvent;
 
 use super::{DeskDossier, timeliness_label};
-use crate::pages::exports::{place_and_date, place_of};
-use crate::pages::local_time;
-use crate::{AppError, AppState};
+use crate::text::{local_phone, local_time, place_and_date, place_of};
+use crate::{App, Error};
 
 /// A form of the one-stop process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,11 +123,11 @@ fn text(text: impl Into<String>) -> Block {
 }
 
 /// Builds form `form` of a dossier; "not found" when its event has not happened.
-pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Result<Doc, AppError> {
-    let db = &state.store().db;
+pub async fn build(app: &App, desk: &DeskDossier, form: LegalForm) -> Result<Doc, Error> {
+    let db = &app.store().db;
     let events = db.dossier_events(desk.dossier.id).await?;
     if !issued(desk, &events).contains(&form) {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     let event = form
         .action()
@@ -159,7 +158,7 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
         .or(events.last())
         .map(|e| e.at)
         .unwrap_or_else(motcua_store::time::now_micros);
-    let applicant = applicant(state, desk).await?;
+    let applicant = applicant(app, desk).await?;
     let agency = &desk.agency.name;
     let parent = match desk.agency.parent_id {
         Some(id) => db.agency(id).await?.map(|a| a.name.to_uppercase()),
@@ -221,7 +220,7 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             blocks.push(field("Thư điện tử", &applicant.email));
             blocks.push(field(
                 "Người được ủy quyền (nếu có)",
-                proxy(state, desk).await?,
+                proxy(app, desk).await?,
             ));
             blocks.push(field("Mã hồ sơ", &code));
             blocks.push(field("Nội dung yêu cầu giải quyết", &procedure));
@@ -411,7 +410,7 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
             blocks.push(field("Mã hồ sơ", &code));
             blocks.push(field("Thủ tục", &procedure));
             blocks.push(field("Cơ quan chủ trì giải quyết", agency.clone()));
-            let partners = co_handlers(state, &events).await?;
+            let partners = co_handlers(app, &events).await?;
             blocks.push(field("Cơ quan phối hợp giải quyết", partners.join("; ")));
             blocks.push(field(
                 "Thời gian tiếp nhận",
@@ -430,7 +429,7 @@ pub async fn build(state: &AppState, desk: &DeskDossier, form: LegalForm) -> Res
                     "Kết quả".into(),
                     "Ghi chú".into(),
                 ],
-                rows: handover_rows(state, desk, &events).await?,
+                rows: handover_rows(app, desk, &events).await?,
             });
             if let Some(timeliness) = &desk.dossier.timeliness {
                 blocks.push(field(
@@ -466,17 +465,9 @@ fn number(desk: &DeskDossier, event: Option<&DossierEvent>) -> String {
     }
 }
 
-/// A phone number as people write it at home: `+84905123456` → `0905123456`.
-pub(crate) fn local_phone(phone: &str) -> String {
-    match phone.strip_prefix("+84") {
-        Some(rest) => format!("0{rest}"),
-        None => phone.to_string(),
-    }
-}
-
 /// The labels of e-form fields, by id.
 fn field_labels(desk: &DeskDossier, ids: &[String]) -> Vec<String> {
-    let form = crate::pages::submission::form_of(&desk.entry);
+    let form = crate::procedures::form_of(&desk.entry);
     ids.iter()
         .map(|id| {
             form.steps
@@ -489,15 +480,15 @@ fn field_labels(desk: &DeskDossier, ids: &[String]) -> Vec<String> {
         .collect()
 }
 
-async fn applicant(state: &AppState, desk: &DeskDossier) -> Result<Applicant, AppError> {
-    let db = &state.store().db;
+async fn applicant(app: &App, desk: &DeskDossier) -> Result<Applicant, Error> {
+    let db = &app.store().db;
     let account = match desk.dossier.applicant_id {
         Some(id) => db.account(id).await?,
         None => None,
     };
     let answers: Answers = serde_json::from_str(&desk.dossier.form_data).unwrap_or_default();
-    let form = crate::pages::submission::form_of(&desk.entry);
-    let places = state.places().await?;
+    let form = crate::procedures::form_of(&desk.entry);
+    let places = app.places().await?;
     let address_field = form
         .steps
         .iter()
@@ -537,8 +528,8 @@ async fn applicant(state: &AppState, desk: &DeskDossier) -> Result<Applicant, Ap
 }
 
 /// Who filed the dossier for the applicant, if someone else did.
-async fn proxy(state: &AppState, desk: &DeskDossier) -> Result<String, AppError> {
-    let db = &state.store().db;
+async fn proxy(app: &App, desk: &DeskDossier) -> Result<String, Error> {
+    let db = &app.store().db;
     let filer = desk.dossier.assisted_by.or(desk.dossier.filed_by);
     Ok(match filer {
         Some(id) if Some(id) != desk.dossier.applicant_id => db
@@ -557,12 +548,12 @@ async fn proxy(state: &AppState, desk: &DeskDossier) -> Result<String, AppError>
 }
 
 /// The agencies a dossier was transferred to.
-async fn co_handlers(state: &AppState, events: &[DossierEvent]) -> Result<Vec<String>, AppError> {
+async fn co_handlers(app: &App, events: &[DossierEvent]) -> Result<Vec<String>, Error> {
     let mut names = Vec::new();
     for event in events.iter().filter(|e| e.action == "transfer") {
         let data: EventData = serde_json::from_str(&event.data).unwrap_or_default();
         if let Some(code) = data.agency
-            && let Some(agency) = state.store().db.agency_by_code(&code).await?
+            && let Some(agency) = app.store().db.agency_by_code(&code).await?
             && !names.contains(&agency.name)
         {
             names.push(agency.name);
@@ -574,11 +565,11 @@ async fn co_handlers(state: &AppState, events: &[DossierEvent]) -> Result<Vec<St
 /// One row per hand-over of the dossier: who gave it, who took it, when, and whether
 /// the giver was early, on time or late.
 pub async fn handover_rows(
-    state: &AppState,
+    app: &App,
     desk: &DeskDossier,
     events: &[DossierEvent],
-) -> Result<Vec<Vec<String>>, AppError> {
-    let db = &state.store().db;
+) -> Result<Vec<Vec<String>>, Error> {
+    let db = &app.store().db;
     let mut names = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for event in events {
@@ -600,7 +591,7 @@ pub async fn handover_rows(
             continue;
         }
         let data: EventData = serde_json::from_str(&event.data).unwrap_or_default();
-        let mut name_of = async |id: Option<i64>| -> Result<String, AppError> {
+        let mut name_of = async |id: Option<i64>| -> Result<String, Error> {
             let Some(id) = id else {
                 return Ok(String::new());
             };
