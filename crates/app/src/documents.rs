@@ -3,7 +3,7 @@
 //! to one of the procedure's document slots. Pages and the API attach the same way.
 
 use bytes::Bytes;
-use motcua_domain::eform::Slot;
+use motcua_domain::eform::{FileKind, Slot};
 use motcua_store::document_store::{NewStoredDocument, Origin, StoredDocument};
 use motcua_store::drafts::Draft;
 use motcua_store::files::detect_mime;
@@ -42,6 +42,25 @@ pub fn refusal(slot: &Slot, bytes: &[u8], max: usize) -> Option<String> {
         return Some(format!(
             "Nội dung tệp không phải {accepted} (dù tên tệp có thể ghi như vậy). Hãy chọn đúng bản chụp hoặc bản quét của giấy tờ."
         ));
+    }
+    None
+}
+
+/// Why a result file is refused, if it is: empty, too large, or not a PDF, JPEG or
+/// PNG by its content.
+pub fn result_refusal(bytes: &[u8], max: usize) -> Option<String> {
+    if bytes.is_empty() {
+        return Some("Chưa chọn tệp, hoặc tệp trống".into());
+    }
+    if bytes.len() > max {
+        return Some(format!("Tệp quá giới hạn {} MB", max / (1024 * 1024)));
+    }
+    let mime = detect_mime(bytes);
+    let accepted = [FileKind::Pdf, FileKind::Jpeg, FileKind::Png];
+    if !accepted.iter().any(|k| k.mime() == mime) {
+        return Some(
+            "Nội dung tệp không phải PDF, JPEG hoặc PNG (dù tên tệp có thể ghi như vậy)".into(),
+        );
     }
     None
 }

@@ -7,6 +7,8 @@
 pub mod access;
 pub mod desk;
 pub mod documents;
+pub mod dossiers;
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod jobs;
@@ -25,6 +27,34 @@ use motcua_store::Store;
 pub use access::Actor;
 pub use error::{Error, FieldError, Result};
 
+/// What the use cases are configured with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Days an untouched online draft is kept.
+    pub draft_ttl_days: i64,
+    /// Largest attachment, in bytes.
+    pub max_upload_bytes: usize,
+    /// Working days before the due time when a dossier's holder and desk are warned.
+    pub deadline_warning_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            draft_ttl_days: 30,
+            max_upload_bytes: 20 * 1024 * 1024,
+            deadline_warning_days: 2,
+        }
+    }
+}
+
+impl Settings {
+    /// The lifetime of an untouched draft, in microseconds (at least a day).
+    pub fn draft_ttl_micros(&self) -> i64 {
+        self.draft_ttl_days.max(1) * jobs::DAY_MICROS
+    }
+}
+
 /// The application: storage, the notification channels and the event handlers.
 /// Cheap to clone.
 #[derive(Clone, Debug)]
@@ -37,6 +67,7 @@ struct Inner {
     store: Store,
     notifier: notify::Notifier,
     handlers: events::Registry,
+    settings: Settings,
     places: tokio::sync::OnceCell<Arc<places::PlaceBook>>,
     /// Procedure versions never change once saved: parsed once, kept.
     versions: RwLock<HashMap<i64, Arc<ProcedureEntry>>>,
@@ -60,11 +91,22 @@ impl App {
         notifier: notify::Notifier,
         handlers: events::Registry,
     ) -> Self {
+        Self::configured(store, notifier, handlers, Settings::default())
+    }
+
+    /// The application with its handlers and settings.
+    pub fn configured(
+        store: Store,
+        notifier: notify::Notifier,
+        handlers: events::Registry,
+        settings: Settings,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
                 notifier,
                 handlers,
+                settings,
                 places: tokio::sync::OnceCell::new(),
                 versions: RwLock::default(),
                 forms: RwLock::default(),
@@ -84,6 +126,10 @@ impl App {
     /// The event handlers.
     pub fn handlers(&self) -> &events::Registry {
         &self.inner.handlers
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
     }
 
     /// The administrative units in force (loaded on first use).

@@ -1,7 +1,7 @@
 //! Procedure versions as use cases read them: parsed once and kept (versions never
 //! change once saved), with the e-form each one is filled with.
 
-use motcua_domain::catalog::ProcedureEntry;
+use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
 use motcua_domain::eform::{Field, FieldType, FormDefinition, Prefill, Step, parse_definition};
 
 use crate::{App, Error, Result};
@@ -97,4 +97,24 @@ pub fn form_of(entry: &ProcedureEntry) -> FormDefinition {
         }],
         documents: Vec::new(),
     }
+}
+
+/// Whether a procedure can be filed online here.
+pub fn online(entry: &ProcedureEntry) -> bool {
+    entry
+        .channels
+        .iter()
+        .any(|c| c.channel == SubmissionChannel::Online)
+}
+
+/// The online fee of a procedure, in đồng (0 when free or unknown).
+pub fn online_fee(entry: &ProcedureEntry) -> i64 {
+    entry
+        .channels
+        .iter()
+        .filter(|c| c.channel == SubmissionChannel::Online)
+        .flat_map(|c| &c.fees)
+        .filter_map(|f| f.online_amount.or(f.amount))
+        .map(|d| d.amount())
+        .sum()
 }

@@ -48,3 +48,10 @@ pub fn local_phone(phone: &str) -> String {
         None => phone.to_string(),
     }
 }
+
+/// A dossier state's Vietnamese label (the stored name if it is unknown).
+pub fn state_label(name: &str) -> String {
+    name.parse::<motcua_domain::dossier::DossierState>()
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|_| name.to_string())
+}

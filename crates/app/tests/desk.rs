@@ -9,80 +9,15 @@ use chrono::TimeDelta;
 use motcua_app::desk::{
     Act, Capacity, DeskAction, DeskRequest, act, decide, describe, now, roles_for,
 };
-use motcua_app::notify::Notifier;
 use motcua_app::{Actor, App, Error};
 use motcua_domain::dossier::Command;
-use motcua_store::accounts::AccountInput;
+use motcua_store::Db;
 use motcua_store::dossiers::NewDossier;
 use motcua_store::testing::{TestDatabase, backends};
-use motcua_store::{Db, FileStore, StorageConfig, Store};
 
-const NHA_TRANG: &str = "000.01.66.H34";
-const JUSTICE: &str = "000.00.18.H34";
-const CONSTRUCTION: &str = "000.00.22.H34";
-const ADMIN_UNITS: &str = include_str!("../../../data/admin-units-2025.json");
-const CATALOG: &str = include_str!("../../../data/catalog.json");
+mod common;
 
-/// A migrated database with the administrative units, the catalog and the demo
-/// agencies and accounts, and the application over it.
-async fn seeded(test: &TestDatabase, name: &str) -> (Db, App) {
-    let db = test.migrated().await;
-    let units = motcua_store::admin_units::parse_list(ADMIN_UNITS).unwrap();
-    db.import_admin_units(&units).await.unwrap();
-    let catalog = motcua_domain::catalog::parse_catalog(CATALOG).unwrap();
-    db.import_catalog(&catalog.procedures).await.unwrap();
-    db.load_demo().await.unwrap();
-    db.link_procedures_by_level().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("motcua-app-desk-{name}-{}", std::process::id()));
-    let files = FileStore::open(&StorageConfig::local_in(dir)).unwrap();
-    let notifier = Notifier::sandbox(db.clone());
-    let app = App::new(
-        Store {
-            db: db.clone(),
-            files,
-        },
-        notifier,
-    );
-    (db, app)
-}
-
-async fn actor(db: &Db, identifier: &str) -> Actor {
-    let (account, _) = db.account_for_sign_in(identifier).await.unwrap().unwrap();
-    let roles = db.roles_of(account.id).await.unwrap();
-    Actor { account, roles }
-}
-
-/// A new official of an agency with one role.
-async fn official(db: &Db, agency: &str, role: &str, email: &str) -> Actor {
-    let account = db
-        .create_account(&AccountInput {
-            kind: "official",
-            full_name: "Cán bộ kiểm thử",
-            citizen_id: None,
-            tax_code: None,
-            email: Some(email),
-            phone: None,
-            password: None,
-        })
-        .await
-        .unwrap();
-    let agency = db.agency_by_code(agency).await.unwrap().unwrap();
-    db.grant_role(account.id, Some(agency.id), role)
-        .await
-        .unwrap();
-    actor(db, email).await
-}
-
-fn marital_answers() -> String {
-    serde_json::json!({
-        "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "056090001234",
-        "noi_cu_tru": {"province": "56", "commune": "22366", "street": "12 Trần Phú"},
-        "quan_he": "Bản thân", "xn_ngay_sinh": "1990-03-04", "xn_gioi_tinh": "Nam",
-        "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn", "so_ban": "1"
-    })
-    .to_string()
-}
-
+use common::{CONSTRUCTION, JUSTICE, NHA_TRANG, actor, marital_answers, official, seeded};
 /// The people of the table.
 struct People {
     desk: Actor,

@@ -92,7 +92,7 @@ pub struct Db {
     /// The SQLite file, when the backend is SQLite.
     sqlite_path: Option<PathBuf>,
     /// Blocks of dossier numbers taken by this process (see `next_day_number`).
-    pub(crate) numbers: crate::drafts::NumberBlocks,
+    pub(crate) numbers: crate::numbering::NumberBlocks,
     /// The turn of this process's SQLite writers (see `begin_write`).
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }

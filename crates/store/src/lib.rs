@@ -18,6 +18,7 @@ pub mod events;
 pub mod files;
 pub mod meta;
 mod migrate;
+mod numbering;
 pub mod oidc;
 pub mod outbox;
 pub mod password;

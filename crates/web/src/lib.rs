@@ -6,6 +6,7 @@ mod assets;
 pub mod auth;
 pub mod catalog;
 pub use motcua_app::desk;
+mod downloads;
 mod error;
 mod health;
 mod layers;
@@ -85,7 +86,18 @@ struct Inner {
 impl AppState {
     pub fn new(store: Store, config: WebConfig, catalog: Arc<catalog::Catalog>) -> Self {
         let notifier = notify::Notifier::sandbox(store.db.clone());
-        Self::with_app(motcua_app::App::new(store, notifier), config, catalog)
+        let settings = motcua_app::Settings {
+            draft_ttl_days: config.draft_ttl_days,
+            max_upload_bytes: config.max_upload_bytes,
+            deadline_warning_days: config.deadline_warning_days,
+        };
+        let app = motcua_app::App::configured(
+            store,
+            notifier,
+            motcua_app::events::Registry::standard(),
+            settings,
+        );
+        Self::with_app(app, config, catalog)
     }
 
     /// The HTTP layer over an application (its handlers chosen by the caller).

@@ -55,3 +55,16 @@ pub async fn read_upload(multipart: &mut Multipart, file_field: &str) -> Result<
     }
     Ok(upload)
 }
+
+/// A result upload (`ten`: its title, `tep`: the file): `(title, file name, bytes)`.
+pub async fn read_result(multipart: &mut Multipart) -> Result<(String, String, Bytes), AppError> {
+    let upload = read_upload(multipart, "tep").await?;
+    let title = upload
+        .texts
+        .iter()
+        .find(|(k, _)| k == "ten")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let (name, bytes) = upload.file.unwrap_or_default();
+    Ok((title, name, bytes))
+}

@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod forms;
 pub mod register;
 pub mod request;
+pub mod results;
 
 pub use access::{
     Capacity, acting_roles, desk_agencies, process_role, require_colleague,
@@ -19,6 +20,7 @@ pub use access::{
 pub use act::{Act, act, act_at};
 pub use deadlines::{ApologyDraft, apology_draft, deadline_sweep};
 pub use request::{DeskRequest, decide};
+pub use results::add_result;
 
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::calendar::WorkingCalendar;

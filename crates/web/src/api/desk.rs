@@ -486,9 +486,11 @@ pub async fn add_result(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Path(code): Path<String>,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    crate::pages::desk::files::store_result(&state, &caller.principal, &code, multipart).await?;
+    let desk = load(state.app(), &caller.principal, &code).await?;
+    let (title, name, bytes) = crate::uploads::read_result(&mut multipart).await?;
+    crate::desk::add_result(state.app(), &caller.principal, &desk, &title, &name, bytes).await?;
     Ok(StatusCode::CREATED.into_response())
 }
 
@@ -509,5 +511,5 @@ pub async fn form(
     Path((code, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let desk = load(state.app(), &caller.principal, &code).await?;
-    crate::pages::desk::files::form_file(&state, &desk, &file).await
+    crate::downloads::form_file(&state, &desk, &file).await
 }

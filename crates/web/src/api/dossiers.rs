@@ -7,21 +7,22 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use motcua_domain::dossier::{Action, DossierState};
-use motcua_domain::eform::{Answers, FormDefinition, Scope, merge_step_json, validate};
+use motcua_domain::dossier::DossierState;
+use motcua_domain::eform::{Answers, FormDefinition, Scope, merge_step_json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::policy::{ApiCaller, may_see_dossier};
-use crate::pages::submission::review::{blockers, submit_view};
-use crate::pages::submission::start::{Opening, open_draft};
-use crate::pages::submission::steps::save_step_with;
-use crate::pages::submission::{
-    DraftView, applicant_accounts, context, load_draft, online, state_label, version_name,
-};
+use crate::auth::policy::ApiCaller;
 use crate::uploads::read_upload;
 use crate::{AppError, AppState, FieldError};
+use motcua_app::access::applicant_accounts;
 use motcua_app::documents::{reuse_in_draft, upload_to_draft};
+use motcua_app::drafts::{
+    DraftView, Opening, blockers, check, load_draft, open_draft, save_step_with,
+    submit as submit_view,
+};
+use motcua_app::procedures::{online, version_name};
+use motcua_app::text::state_label;
 
 /// A document slot of a draft.
 #[derive(Serialize, ToSchema)]
@@ -78,16 +79,15 @@ async fn draft_dto(state: &AppState, view: &DraftView) -> Result<DraftDto, AppEr
             required: s.required,
         })
         .collect();
-    let places = state.places().await?;
-    let mut problems: Vec<FieldError> =
-        validate(&view.form, &view.answers, Scope::Whole, &context(&places))
-            .into_iter()
-            .map(|p| FieldError {
-                field: p.path,
-                message: p.message,
-            })
-            .collect();
-    for (href, message) in blockers(state, view).await? {
+    let mut problems: Vec<FieldError> = check(state.app(), view, Scope::Whole)
+        .await?
+        .into_iter()
+        .map(|p| FieldError {
+            field: p.path,
+            message: p.message,
+        })
+        .collect();
+    for (href, message) in blockers(state.app(), view).await? {
         if let Some(slot) = href.split("#giay-to-").nth(1) {
             problems.push(FieldError {
                 field: format!("documents[{slot}]"),
@@ -146,7 +146,7 @@ pub async fn create_draft(
         ));
     };
     let applicant = body.applicant.unwrap_or(principal.account.id);
-    if !applicant_accounts(&state, principal)
+    if !applicant_accounts(&state.store().db, principal)
         .await?
         .contains(&applicant)
     {
@@ -171,7 +171,7 @@ pub async fn create_draft(
         ));
     };
     let draft = open_draft(
-        &state,
+        state.app(),
         entry,
         Opening {
             applicant,
@@ -182,7 +182,7 @@ pub async fn create_draft(
         },
     )
     .await?;
-    let view = load_draft(&state, principal, &draft.public_id).await?;
+    let view = load_draft(state.app(), principal, &draft.public_id).await?;
     Ok((StatusCode::CREATED, Json(draft_dto(&state, &view).await?)).into_response())
 }
 
@@ -199,7 +199,7 @@ pub async fn get_draft(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Path(id): Path<String>,
 ) -> Result<Json<DraftDto>, AppError> {
-    let view = load_draft(&state, &caller.principal, &id).await?;
+    let view = load_draft(state.app(), &caller.principal, &id).await?;
     Ok(Json(draft_dto(&state, &view).await?))
 }
 
@@ -239,23 +239,24 @@ pub async fn save_step(
     Path((id, step)): Path<(String, String)>,
     Json(body): Json<StepAnswers>,
 ) -> Result<Json<StepSaved>, AppError> {
-    let view = save_step_with(&state, &caller.principal, &id, &step, |view, answers| {
-        merge_step_json(&view.form, &step, answers, &body.answers);
-    })
-    .await?;
-    let places = state.places().await?;
-    let problems = validate(
-        &view.form,
-        &view.answers,
-        Scope::Step(&step),
-        &context(&places),
+    let view = save_step_with(
+        state.app(),
+        &caller.principal,
+        &id,
+        &step,
+        |view, answers| {
+            merge_step_json(&view.form, &step, answers, &body.answers);
+        },
     )
-    .into_iter()
-    .map(|p| FieldError {
-        field: p.path,
-        message: p.message,
-    })
-    .collect();
+    .await?;
+    let problems = check(state.app(), &view, Scope::Step(&step))
+        .await?
+        .into_iter()
+        .map(|p| FieldError {
+            field: p.path,
+            message: p.message,
+        })
+        .collect();
     Ok(Json(StepSaved {
         version: view.draft.version,
         problems,
@@ -289,7 +290,7 @@ pub async fn attach(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, &caller.principal, &id).await?;
+    let view = load_draft(state.app(), &caller.principal, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Err(AppError::Conflict("the draft was submitted".into()));
     }
@@ -367,8 +368,8 @@ pub async fn submit(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, &caller.principal, &id).await?;
-    match submit_view(&state, &caller.principal, &view).await? {
+    let view = load_draft(state.app(), &caller.principal, &id).await?;
+    match submit_view(state.app(), &caller.principal, &view).await? {
         Ok((dossier, created)) => {
             let dto = dossier_dto(&state, &dossier, Some(created)).await?;
             let status = if created {
@@ -395,7 +396,7 @@ async fn dossier_dto(
     dossier: &motcua_store::dossiers::Dossier,
     created: Option<bool>,
 ) -> Result<DossierDto, AppError> {
-    let procedure = version_name(state, dossier.procedure_version_id).await?;
+    let procedure = version_name(state.app(), dossier.procedure_version_id).await?;
     Ok(DossierDto {
         code: dossier.code.clone(),
         procedure,
@@ -430,7 +431,7 @@ pub async fn list(
     axum::Extension(caller): axum::Extension<ApiCaller>,
 ) -> Result<Json<MyDossiers>, AppError> {
     let db = &state.store().db;
-    let applicants = applicant_accounts(&state, &caller.principal).await?;
+    let applicants = applicant_accounts(&state.store().db, &caller.principal).await?;
     let summaries = db.dossiers_of_applicants(&applicants).await?;
     let drafts = db.drafts_of(&applicants).await?;
     let mut counts = serde_json::Map::new();
@@ -485,24 +486,15 @@ pub async fn detail(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     Path(code): Path<String>,
 ) -> Result<Json<DossierDetail>, AppError> {
-    let db = &state.store().db;
-    let dossier = db.dossier_by_code(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see_dossier(db, &caller.principal, &dossier).await? {
-        return Err(AppError::NotFound);
-    }
-    let timeline = db
-        .dossier_events(dossier.id)
+    let dossier = motcua_app::dossiers::visible(state.app(), &caller.principal, &code).await?;
+    let timeline = motcua_app::dossiers::timeline(state.app(), dossier.id)
         .await?
         .into_iter()
-        .map(|e| EventDto {
-            at: rfc3339(e.at),
-            action_label: e
-                .action
-                .parse::<Action>()
-                .map(|a| a.label().to_string())
-                .unwrap_or_default(),
-            action: e.action,
-            state: e.to_state,
+        .map(|m| EventDto {
+            at: rfc3339(m.at),
+            action_label: m.label,
+            action: m.action,
+            state: m.to_state,
         })
         .collect();
     Ok(Json(DossierDetail {

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::dossier::{Action, Channel, DossierState};
+use motcua_domain::dossier::{Channel, DossierState};
 use motcua_domain::eform::Answers;
 
 use super::submission::review::answer_rows;
@@ -15,7 +15,6 @@ use super::submission::{
 };
 use super::{Layout, local_time, respond};
 use crate::auth::CurrentSession;
-use crate::auth::policy::may_see_dossier;
 use crate::{AppError, AppState};
 
 struct Row {
@@ -160,31 +159,22 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let db = &state.store().db;
-    let dossier = db.dossier_by_code(&code).await?.ok_or(AppError::NotFound)?;
     // Someone else's dossier is "not found" (and the attempt logged).
-    if !may_see_dossier(db, principal, &dossier).await? {
-        return Err(AppError::NotFound);
-    }
+    let dossier = motcua_app::dossiers::visible(state.app(), principal, &code).await?;
     let entry = version_entry(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let submitted_at = dossier.submitted_at;
-    let timeline = db
-        .dossier_events(dossier.id)
+    let timeline = motcua_app::dossiers::timeline(state.app(), dossier.id)
         .await?
         .into_iter()
-        .map(|e| {
-            let what = e
-                .action
-                .parse::<Action>()
-                .map(|a| a.label().to_string())
-                .unwrap_or(e.action.clone());
+        .map(|m| {
             (
-                local_time(e.at, "%H:%M %d/%m/%Y"),
-                format!("{what} → {}", label(&e.to_state)),
-                e.note,
+                local_time(m.at, "%H:%M %d/%m/%Y"),
+                format!("{} → {}", m.label, m.state_label),
+                m.note,
             )
         })
         .collect();

@@ -2,11 +2,12 @@
 //! the filled e-form laid out as an official form (PDF and DOCX with the same text),
 //! for the applicant and for the officials handling the dossier.
 
+use crate::downloads::{file, pdf_bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use motcua_app::text::{place_and_date, place_of};
-use motcua_docs::{Block, Doc, Paper, national_heading, to_docx, to_pdf};
+use motcua_docs::{Block, Doc, Paper, national_heading, to_docx};
 use motcua_domain::catalog::ProcedureEntry;
 use motcua_domain::eform::{Answers, FormDefinition, Places};
 use motcua_store::dossiers::Dossier;
@@ -15,7 +16,6 @@ use super::submission::review::answer_rows;
 use super::submission::{expected_due, form_of, state_label, version_entry};
 use super::ways_in::email::base_url;
 use crate::auth::CurrentSession;
-use crate::auth::policy::may_see_dossier;
 use crate::{AppError, AppState};
 
 /// The filled form as a document.
@@ -98,10 +98,7 @@ struct Loaded {
 async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<Loaded, AppError> {
     let principal = current.signed_in()?;
     let db = &state.store().db;
-    let dossier = db.dossier_by_code(code).await?.ok_or(AppError::NotFound)?;
-    if !may_see_dossier(db, principal, &dossier).await? {
-        return Err(AppError::NotFound);
-    }
+    let dossier = motcua_app::dossiers::visible(state.app(), principal, code).await?;
     let entry = version_entry(state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)
@@ -128,20 +125,6 @@ async fn load(state: &AppState, current: &CurrentSession, code: &str) -> Result<
     })
 }
 
-pub(crate) fn file(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
 async fn filled_form(state: &AppState, loaded: &Loaded) -> Result<Doc, AppError> {
     let form = form_of(&loaded.entry);
     let answers: Answers = serde_json::from_str(&loaded.dossier.form_data).unwrap_or_default();
@@ -159,14 +142,6 @@ async fn filled_form(state: &AppState, loaded: &Loaded) -> Result<Doc, AppError>
         &signer,
         loaded.submitted_at,
     ))
-}
-
-/// Lays a document out as PDF off the async threads (it takes a few milliseconds).
-pub(crate) async fn pdf_bytes(doc: Doc) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || to_pdf(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// `GET /ho-so/{code}/to-khai.pdf`.

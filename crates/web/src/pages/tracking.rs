@@ -10,7 +10,6 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use motcua_domain::dossier::Action;
 use serde::Deserialize;
 
 use super::account::{client_ip, form_session};
@@ -132,19 +131,13 @@ pub async fn lookup(
         .map(|a| a.name)
         .unwrap_or_default();
     let label = super::submission::state_label;
-    let timeline = db
-        .dossier_events(dossier.id)
+    let timeline = motcua_app::dossiers::timeline(state.app(), dossier.id)
         .await?
         .into_iter()
-        .map(|e| {
-            let what = e
-                .action
-                .parse::<Action>()
-                .map(|a| a.label().to_string())
-                .unwrap_or_default();
+        .map(|m| {
             (
-                local_time(e.at, "%H:%M %d/%m/%Y"),
-                format!("{what} → {}", label(&e.to_state)),
+                local_time(m.at, "%H:%M %d/%m/%Y"),
+                format!("{} → {}", m.label, m.state_label),
             )
         })
         .collect();

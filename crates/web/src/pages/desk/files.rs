@@ -7,54 +7,17 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use motcua_docs::{to_docx, to_xlsx};
-use motcua_domain::eform::FileKind;
-use motcua_store::files::detect_mime;
+use motcua_docs::to_xlsx;
 use serde::Deserialize;
 
 use crate::auth::CurrentSession;
-use crate::desk::forms::{LegalForm, build};
 use crate::desk::register::{Period, rows, sheet};
-use crate::desk::{DeskDossier, describe, desk_agencies, load};
+use crate::desk::{describe, desk_agencies, load};
+use crate::downloads::{file, form_file, form_response, parse_form_file};
 use crate::pages::dossier_actions::applicant_dossier;
-use crate::pages::exports::{file, pdf_bytes};
 use crate::pages::{Layout, respond};
-use crate::uploads::read_upload;
+use crate::uploads::read_result;
 use crate::{AppError, AppState};
-
-/// `01.pdf` → (form 01, PDF).
-fn parse_form_file(name: &str) -> Option<(LegalForm, bool)> {
-    let (number, extension) = name.split_once('.')?;
-    let form = LegalForm::parse(number)?;
-    match extension {
-        "pdf" => Some((form, true)),
-        "docx" => Some((form, false)),
-        _ => None,
-    }
-}
-
-async fn form_response(
-    state: &AppState,
-    desk: &DeskDossier,
-    form: LegalForm,
-    pdf: bool,
-) -> Result<Response, AppError> {
-    let doc = build(state.app(), desk, form).await?;
-    let name = format!("mau-{}-{}", form.number(), desk.dossier.code);
-    Ok(if pdf {
-        file(
-            pdf_bytes(doc).await?,
-            "application/pdf",
-            &format!("{name}.pdf"),
-        )
-    } else {
-        file(
-            to_docx(&doc).map_err(|e| AppError::Internal(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            &format!("{name}.docx"),
-        )
-    })
-}
 
 /// `GET /can-bo/ho-so/{code}/mau/{file}`: `01.pdf`, `02.docx`, …
 pub async fn official_form(
@@ -64,16 +27,6 @@ pub async fn official_form(
 ) -> Result<Response, AppError> {
     let desk = load(state.app(), current.signed_in()?, &code).await?;
     form_file(&state, &desk, &name).await
-}
-
-/// A form of a dossier by file name (`01.pdf`, `06.docx`).
-pub async fn form_file(
-    state: &AppState,
-    desk: &DeskDossier,
-    name: &str,
-) -> Result<Response, AppError> {
-    let (form, pdf) = parse_form_file(name).ok_or(AppError::NotFound)?;
-    form_response(state, desk, form, pdf).await
 }
 
 /// `GET /ho-so/{code}/mau/{file}`: the forms issued to the applicant.
@@ -182,83 +135,18 @@ pub async fn applicant_result(
     send(&state, result.file_id, &result.file_name).await
 }
 
-/// Why a result file is refused, if it is: empty, too large, or not a PDF, JPEG or
-/// PNG by its content.
-fn result_refusal(bytes: &[u8], max: usize) -> Option<String> {
-    if bytes.is_empty() {
-        return Some("Chưa chọn tệp, hoặc tệp trống".into());
-    }
-    if bytes.len() > max {
-        return Some(format!("Tệp quá giới hạn {} MB", max / (1024 * 1024)));
-    }
-    let mime = detect_mime(bytes);
-    let accepted = [FileKind::Pdf, FileKind::Jpeg, FileKind::Png];
-    if !accepted.iter().any(|k| k.mime() == mime) {
-        return Some(
-            "Nội dung tệp không phải PDF, JPEG hoặc PNG (dù tên tệp có thể ghi như vậy)".into(),
-        );
-    }
-    None
-}
-
 /// `POST /can-bo/ho-so/{code}/ket-qua` (multipart: `ten`, `tep`): attaches a result.
 pub async fn add_result(
     State(state): State<AppState>,
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(code): Path<String>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    store_result(&state, current.signed_in()?, &code, multipart).await?;
-    Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#ket-qua")).into_response())
-}
-
-/// Reads a result upload (`ten`, `tep`), checks it by content and keeps it with the
-/// dossier; returns its id.
-pub async fn store_result(
-    state: &AppState,
-    principal: &crate::auth::Actor,
-    code: &str,
     mut multipart: Multipart,
-) -> Result<i64, AppError> {
-    let desk = load(state.app(), principal, code).await?;
-    let roles = crate::desk::roles_for(state.app(), principal, &desk.dossier).await?;
-    crate::desk::require_working_official(&roles, "đính kèm kết quả")?;
-    use motcua_domain::dossier::DossierState as S;
-    if !matches!(
-        desk.state(),
-        S::InProcessing | S::AwaitingApproval | S::ResultReady
-    ) {
-        return Err(AppError::Refused(format!(
-            "Chỉ đính kèm kết quả khi hồ sơ đang xử lý hoặc chờ trả; hồ sơ đang «{}»",
-            desk.state().label()
-        )));
-    }
-    let upload = read_upload(&mut multipart, "tep").await?;
-    let title: String = upload
-        .texts
-        .iter()
-        .find(|(k, _)| k == "ten")
-        .map(|(_, v)| v.trim().chars().take(200).collect())
-        .unwrap_or_default();
-    if title.is_empty() {
-        return Err(AppError::field("ten", "Nhập tên giấy tờ kết quả"));
-    }
-    let (name, bytes) = upload.file.unwrap_or_default();
-    if let Some(message) = result_refusal(&bytes, state.config().max_upload_bytes) {
-        return Err(AppError::field("tep", message));
-    }
-    let record = state.store().save_file(bytes).await?;
-    Ok(state
-        .store()
-        .db
-        .add_result(
-            desk.dossier.id,
-            record.id,
-            &title,
-            &name,
-            principal.account.id,
-        )
-        .await?)
+) -> Result<Response, AppError> {
+    let actor = current.signed_in()?;
+    let desk = load(state.app(), actor, &code).await?;
+    let (title, name, bytes) = read_result(&mut multipart).await?;
+    crate::desk::add_result(state.app(), actor, &desk, &title, &name, bytes).await?;
+    Ok(Redirect::to(&format!("/can-bo/ho-so/{code}#ket-qua")).into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -12,7 +12,8 @@ use motcua_domain::validate::CitizenId;
 use serde::Deserialize;
 
 use super::online;
-use super::start::{Opening, first_step, open_draft};
+use super::start::first_step;
+use super::{Opening, open_draft};
 use crate::auth::CurrentSession;
 use crate::catalog::short_name;
 use crate::pages::{Layout, respond};
@@ -181,7 +182,7 @@ pub(crate) async fn open_for(
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
     let draft = open_draft(
-        &state,
+        state.app(),
         entry,
         Opening {
             applicant: person.id,

@@ -131,7 +131,7 @@ pub async fn show(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Ok(
             Redirect::to(&super::review::dossier_link(&state, &view).await?).into_response(),
@@ -147,7 +147,7 @@ pub async fn upload(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Err(AppError::Conflict("the draft was submitted".into()));
     }
@@ -207,7 +207,7 @@ pub async fn reuse(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<SlotForm>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Err(AppError::Conflict("the draft was submitted".into()));
     }
@@ -235,7 +235,7 @@ pub async fn detach(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<SlotForm>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Err(AppError::Conflict("the draft was submitted".into()));
     }

@@ -10,65 +10,16 @@ pub mod start;
 pub mod steps;
 
 use motcua_domain::catalog::{ProcedureEntry, SubmissionChannel};
-use motcua_domain::eform::{Answers, Context, FormDefinition, Slot, Step, document_slots};
-use motcua_store::drafts::Draft;
 
 use crate::auth::Actor;
 use crate::{AppError, AppState};
 
-/// Owners are warned this long before a draft expires.
-use motcua_app::jobs::DAY_MICROS;
-
-/// The lifetime of drafts, from the configuration.
-pub fn draft_ttl(state: &AppState) -> i64 {
-    state.config().draft_ttl_days.max(1) * DAY_MICROS
-}
-
-/// A draft with everything its pages need.
-pub struct DraftView {
-    pub draft: Draft,
-    pub code: String,
-    pub entry: ProcedureEntry,
-    pub form: FormDefinition,
-    pub answers: Answers,
-}
-
-impl DraftView {
-    /// The step with this id, and its position.
-    pub fn step(&self, id: &str) -> Option<(usize, &Step)> {
-        self.form.steps.iter().enumerate().find(|(_, s)| s.id == id)
-    }
-
-    pub fn slots(&self) -> Vec<Slot> {
-        document_slots(Some(&self.form), &self.entry.documents, &self.answers)
-    }
-
-    pub fn base(&self) -> String {
-        format!("/ho-so-nhap/{}", self.draft.public_id)
-    }
-}
-
-pub use motcua_app::procedures::form_of;
-
-/// Whether a procedure can be filed online here.
-pub fn online(entry: &ProcedureEntry) -> bool {
-    entry
-        .channels
-        .iter()
-        .any(|c| c.channel == SubmissionChannel::Online)
-}
-
-/// The online fee of a procedure, in đồng (0 when free or unknown).
-pub fn online_fee(entry: &ProcedureEntry) -> i64 {
-    entry
-        .channels
-        .iter()
-        .filter(|c| c.channel == SubmissionChannel::Online)
-        .flat_map(|c| &c.fees)
-        .filter_map(|f| f.online_amount.or(f.amount))
-        .map(|d| d.amount())
-        .sum()
-}
+pub use motcua_app::drafts::{
+    DraftView, Opening, blockers, context, load_draft, open_draft, save_step_with,
+    submit as submit_view,
+};
+pub use motcua_app::procedures::{form_of, online, online_fee};
+pub use motcua_app::text::state_label;
 
 /// The procedure as it was in a version (what a draft or dossier was filed under).
 pub async fn version_entry(state: &AppState, version_id: i64) -> Result<ProcedureEntry, AppError> {
@@ -78,13 +29,6 @@ pub async fn version_entry(state: &AppState, version_id: i64) -> Result<Procedur
 /// The procedure's name in a version (empty when it cannot be read).
 pub async fn version_name(state: &AppState, version_id: i64) -> Result<String, AppError> {
     Ok(motcua_app::procedures::version_name(state.app(), version_id).await?)
-}
-
-/// A dossier state's Vietnamese label (the stored name if it is unknown).
-pub fn state_label(name: &str) -> String {
-    name.parse::<motcua_domain::dossier::DossierState>()
-        .map(|s| s.label().to_string())
-        .unwrap_or_else(|_| name.to_string())
 }
 
 /// When a dossier received at `from` is due (`dd/mm/yyyy`), by the online channel's
@@ -121,56 +65,6 @@ pub async fn expected_due(
 /// The accounts whose dossiers and drafts the actor files for.
 pub async fn applicant_accounts(state: &AppState, actor: &Actor) -> Result<Vec<i64>, AppError> {
     Ok(motcua_app::access::applicant_accounts(&state.store().db, actor).await?)
-}
-
-/// Loads a draft the principal may work on (theirs, an organisation's they represent,
-/// or one they filled for someone at a counter); anything else is "not found", logged.
-pub async fn load_draft(
-    state: &AppState,
-    principal: &Actor,
-    public_id: &str,
-) -> Result<DraftView, AppError> {
-    let db = &state.store().db;
-    let Some(draft) = db.draft(public_id).await? else {
-        return Err(AppError::NotFound);
-    };
-    let allowed = draft.created_by == principal.account.id
-        || applicant_accounts(state, principal)
-            .await?
-            .contains(&draft.account_id);
-    if !allowed {
-        tracing::warn!(
-            account = principal.account.id,
-            draft = public_id,
-            "access denied: another person's draft"
-        );
-        return Err(AppError::NotFound);
-    }
-    let entry = version_entry(state, draft.procedure_version_id).await?;
-    let code = entry.code.clone();
-    let form = state
-        .version_form(draft.procedure_version_id)
-        .await?
-        .as_ref()
-        .clone();
-    let answers: Answers = serde_json::from_str(&draft.answers).unwrap_or_default();
-    Ok(DraftView {
-        draft,
-        code,
-        entry,
-        form,
-        answers,
-    })
-}
-
-/// A checking context for today, in Vietnam.
-pub fn context<'a>(places: &'a crate::places::PlaceBook) -> Context<'a> {
-    Context {
-        today: chrono::Utc::now()
-            .with_timezone(&motcua_domain::VIETNAM_TIME)
-            .date_naive(),
-        places,
-    }
 }
 
 /// The steps' titles and links for the progress list: `(href, title, current)`.

@@ -7,18 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_domain::eform::{
-    Answers, Field, FieldType, Places, Scope, display, group_thousands, item_name, normalize,
-    validate, visible,
+    Answers, Field, FieldType, Places, display, group_thousands, item_name, visible,
 };
-use motcua_store::drafts::Submission;
 use serde_json::{Map, Value};
 
-use super::{DraftView, context, load_draft, online_fee, progress};
-use crate::auth::policy::may_see_dossier;
-use crate::auth::{Actor, CurrentSession};
+use super::{DraftView, blockers, load_draft, online_fee, progress, submit_view};
+use crate::auth::CurrentSession;
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
-use motcua_store::dossiers::Dossier;
 
 struct Section {
     title: String,
@@ -98,56 +94,6 @@ pub fn answer_rows(
     rows
 }
 
-/// Everything that stops the submission: answers (linked to their step) and
-/// required documents not attached.
-pub async fn blockers(
-    state: &AppState,
-    view: &DraftView,
-) -> Result<Vec<(String, String)>, AppError> {
-    let places = state.places().await?;
-    let mut problems = Vec::new();
-    for problem in validate(&view.form, &view.answers, Scope::Whole, &context(&places)) {
-        let top = problem
-            .path
-            .split(['.', '['])
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let step = view
-            .form
-            .steps
-            .iter()
-            .find(|s| s.fields.iter().any(|f| f.id == top))
-            .map(|s| s.id.clone())
-            .unwrap_or_default();
-        let label = view
-            .form
-            .steps
-            .iter()
-            .flat_map(|s| &s.fields)
-            .find(|f| f.id == top)
-            .map(|f| f.label.clone())
-            .unwrap_or_default();
-        problems.push((
-            format!("{}/buoc/{step}#{}", view.base(), problem.path),
-            format!("{label}: {}", problem.message),
-        ));
-    }
-    let attached = state.store().db.draft_attachments(view.draft.id).await?;
-    for slot in view.slots() {
-        if slot.shown && slot.required && !attached.iter().any(|(s, _)| *s == slot.index as i64) {
-            problems.push((
-                format!("{}/giay-to#giay-to-{}", view.base(), slot.index),
-                format!(
-                    "Chưa đính kèm: {}",
-                    slot.name.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
-    }
-    Ok(problems)
-}
-
 async fn render(
     state: &AppState,
     current: &CurrentSession,
@@ -187,7 +133,7 @@ async fn render(
         procedure: view.entry.name.clone(),
         progress: progress(view, "kiem-tra"),
         base: view.base(),
-        problems: blockers(state, view).await?,
+        problems: blockers(state.app(), view).await?,
         sections,
         documents,
         fee,
@@ -202,72 +148,11 @@ pub async fn show(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if view.draft.dossier_id.is_some() {
         return Ok(Redirect::to(&dossier_link(&state, &view).await?).into_response());
     }
     render(&state, &current, &view, StatusCode::OK).await
-}
-
-/// Submits a draft the principal may work on: `Ok(Err(problems))` when something
-/// stops it, else the dossier and whether this call created it (a repeat returns the
-/// same dossier).
-pub async fn submit_view(
-    state: &AppState,
-    principal: &Actor,
-    view: &DraftView,
-) -> Result<Result<(Dossier, bool), Vec<(String, String)>>, AppError> {
-    let db = &state.store().db;
-    if let Some(dossier_id) = view.draft.dossier_id {
-        return Ok(Ok((db.dossier(dossier_id).await?, false)));
-    }
-    let problems = blockers(state, view).await?;
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
-    let agency = db
-        .agency(view.draft.agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let day = chrono::Utc::now()
-        .with_timezone(&motcua_domain::VIETNAM_TIME)
-        .format("%y%m%d")
-        .to_string();
-    let counter = view.draft.channel.as_deref() == Some("counter");
-    // Fees of a paper dossier are paid at the desk.
-    let state_name = if online_fee(&view.entry) > 0 && !counter {
-        "awaiting_payment"
-    } else {
-        "submitted"
-    };
-    let channel = if counter {
-        "counter"
-    } else if view.draft.assisted_by.is_some() {
-        "assisted"
-    } else {
-        "online"
-    };
-    let form_data = Value::Object(normalize(&view.form, &view.answers)).to_string();
-    let event_data = serde_json::json!({
-        "procedure": view.code,
-        "filed_by": view.draft.created_by,
-        "assisted_by": view.draft.assisted_by,
-    })
-    .to_string();
-    Ok(Ok(db
-        .submit_draft(
-            view.draft.id,
-            &Submission {
-                agency_code: &agency.code,
-                day: &day,
-                state: state_name,
-                form_data: &form_data,
-                channel,
-                actor_id: principal.account.id,
-                event_data: &event_data,
-            },
-        )
-        .await?))
 }
 
 /// `POST /ho-so-nhap/{id}/nop`: submits, once.
@@ -277,8 +162,8 @@ pub async fn submit(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
-    let view = load_draft(&state, principal, &id).await?;
-    match submit_view(&state, principal, &view).await? {
+    let view = load_draft(state.app(), principal, &id).await?;
+    match submit_view(state.app(), principal, &view).await? {
         // The desk goes on with a counter dossier: receive it, print form 01.
         Ok((dossier, _)) if dossier.channel == "counter" => {
             Ok(Redirect::to(&format!("/can-bo/ho-so/{}", dossier.code)).into_response())
@@ -311,10 +196,7 @@ pub async fn confirmation(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let db = &state.store().db;
-    let dossier = db.dossier_by_code(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see_dossier(db, principal, &dossier).await? {
-        return Err(AppError::NotFound);
-    }
+    let dossier = motcua_app::dossiers::visible(state.app(), principal, &code).await?;
     let entry = super::version_entry(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)

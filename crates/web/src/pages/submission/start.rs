@@ -6,11 +6,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::eform::{Answers, ProfileFacts, prefill};
-use motcua_store::drafts::NewDraft;
 use serde::Deserialize;
 
-use super::{applicant_accounts, draft_ttl, form_of, online};
+use super::{Opening, applicant_accounts, form_of, online, open_draft};
 use crate::auth::{Actor, CurrentSession};
 use crate::catalog::short_name;
 use crate::pages::{Layout, local_time, respond};
@@ -126,70 +124,6 @@ pub struct StartForm {
     co_quan: String,
 }
 
-/// What the applicant's account says about them, for prefilling.
-pub async fn profile_facts(state: &AppState, account_id: i64) -> Result<ProfileFacts, AppError> {
-    let db = &state.store().db;
-    let account = db.account(account_id).await?.ok_or(AppError::NotFound)?;
-    let profile = db.profile(account_id).await?;
-    Ok(ProfileFacts {
-        full_name: Some(account.full_name),
-        citizen_id: account.citizen_id,
-        tax_code: account.tax_code,
-        phone: account.phone.map(|p| {
-            p.parse::<motcua_domain::validate::PhoneNumber>()
-                .map(|n| n.national().to_string())
-                .unwrap_or(p)
-        }),
-        email: account.email,
-        address: profile.address,
-    })
-}
-
-/// Who a draft is for and who fills it.
-pub struct Opening {
-    /// The applicant account (the person or the organisation).
-    pub applicant: i64,
-    /// Who fills it in; their details prefill the form unless `prefill_from` says.
-    pub filler: i64,
-    /// Whose profile prefills the form (the person, when a helper fills it in).
-    pub prefill_from: i64,
-    /// The official or volunteer helping at an access point.
-    pub assisted_by: Option<i64>,
-    pub agency: i64,
-}
-
-/// Opens a draft of the current version of `entry`, prefilled from a profile.
-pub async fn open_draft(
-    state: &AppState,
-    entry: &motcua_domain::catalog::ProcedureEntry,
-    opening: Opening,
-) -> Result<motcua_store::drafts::Draft, AppError> {
-    let db = &state.store().db;
-    let version = db
-        .current_procedure(&entry.code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let definition = form_of(entry);
-    let mut answers = Answers::new();
-    prefill(
-        &definition,
-        &profile_facts(state, opening.prefill_from).await?,
-        &mut answers,
-    );
-    Ok(db
-        .create_draft(&NewDraft {
-            account_id: opening.applicant,
-            created_by: opening.filler,
-            assisted_by: opening.assisted_by,
-            procedure_version_id: version.version_id,
-            agency_id: opening.agency,
-            answers: &serde_json::Value::Object(answers).to_string(),
-            first_step: &definition.steps[0].id,
-            ttl_micros: draft_ttl(state),
-        })
-        .await?)
-}
-
 /// Where a new draft starts.
 pub fn first_step(draft: &motcua_store::drafts::Draft) -> String {
     format!(
@@ -226,7 +160,7 @@ pub async fn create(
     // Prefilled from the person filling it in (a representative fills in their own
     // details as the one asking).
     let draft = open_draft(
-        &state,
+        state.app(),
         entry,
         Opening {
             applicant,

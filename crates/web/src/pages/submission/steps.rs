@@ -9,15 +9,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_domain::catalog::Problem;
-use motcua_domain::eform::{Answers, Scope, merge_step, validate};
-use motcua_store::StoreError;
+use motcua_domain::eform::{Answers, Scope, merge_step};
 use serde_json::Value;
 
 use super::render::Render;
-use super::{DraftView, context, draft_ttl, load_draft, progress};
-use crate::auth::{Actor, CurrentSession};
+use super::{DraftView, load_draft, progress, save_step_with};
+use crate::auth::CurrentSession;
 use crate::pages::{Layout, local_time, respond};
 use crate::{AppError, AppState};
+use motcua_app::drafts::check;
 
 #[derive(Template)]
 #[template(path = "submission/step.html")]
@@ -83,7 +83,7 @@ pub async fn resume(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     let step = if view.step(&view.draft.current_step).is_some()
         || view.draft.current_step == "giay-to"
         || view.draft.current_step == "kiem-tra"
@@ -105,7 +105,7 @@ pub async fn show(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path((id, step)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let view = load_draft(&state, current.signed_in()?, &id).await?;
+    let view = load_draft(state.app(), current.signed_in()?, &id).await?;
     if submitted(&view) {
         return Ok(
             Redirect::to(&super::review::dossier_link(&state, &view).await?).into_response(),
@@ -135,51 +135,6 @@ fn edit_groups(answers: &mut Answers, action: &str) {
     }
 }
 
-/// Saves one step's answers on top of the latest draft (retrying when another save
-/// came in between): `apply` writes the step's answers into the draft's. Returns the
-/// saved view.
-pub async fn save_step_with(
-    state: &AppState,
-    principal: &Actor,
-    id: &str,
-    step: &str,
-    apply: impl Fn(&DraftView, &mut Answers),
-) -> Result<DraftView, AppError> {
-    for _ in 0..4 {
-        let mut view = load_draft(state, principal, id).await?;
-        if submitted(&view) {
-            return Err(AppError::Conflict("the draft was submitted".into()));
-        }
-        if view.step(step).is_none() {
-            return Err(AppError::NotFound);
-        }
-        let mut answers = view.answers.clone();
-        apply(&view, &mut answers);
-        view.answers = answers;
-        let text = Value::Object(view.answers.clone()).to_string();
-        match state
-            .store()
-            .db
-            .save_draft(
-                view.draft.id,
-                view.draft.version,
-                &text,
-                step,
-                draft_ttl(state),
-            )
-            .await
-        {
-            Ok(draft) => {
-                view.draft = draft;
-                return Ok(view);
-            }
-            Err(StoreError::Conflict(_)) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(AppError::Conflict("the draft keeps changing".into()))
-}
-
 async fn save_step(
     state: &AppState,
     current: &CurrentSession,
@@ -188,11 +143,17 @@ async fn save_step(
     pairs: &[(String, String)],
     action: &str,
 ) -> Result<DraftView, AppError> {
-    save_step_with(state, current.signed_in()?, id, step, |view, answers| {
-        merge_step(&view.form, step, answers, pairs);
-        edit_groups(answers, action);
-    })
-    .await
+    Ok(save_step_with(
+        state.app(),
+        current.signed_in()?,
+        id,
+        step,
+        |view, answers| {
+            merge_step(&view.form, step, answers, pairs);
+            edit_groups(answers, action);
+        },
+    )
+    .await?)
 }
 
 /// `POST /ho-so-nhap/{id}/buoc/{step}`: `_action` is `next` (default), `back`,
@@ -232,13 +193,7 @@ pub async fn save(
         ))
         .into_response()),
         "next" => {
-            let places = state.places().await?;
-            let problems = validate(
-                &view.form,
-                &view.answers,
-                Scope::Step(&step),
-                &context(&places),
-            );
+            let problems = check(state.app(), &view, Scope::Step(&step)).await?;
             if !problems.is_empty() {
                 return render(
                     &state,
