@@ -17,9 +17,10 @@ use motcua_app::documents::{reuse_in_draft, upload_to_draft};
 use motcua_app::drafts::{
     Opening, blockers, check, load_draft, open_draft, save_step_with, submit,
 };
-use motcua_app::{Error, dossiers, jobs};
+use motcua_app::{Actor, App, Error, dossiers, jobs};
 use motcua_domain::dossier::Command;
 use motcua_domain::eform::{Answers, Scope};
+use motcua_store::drafts::Draft;
 use motcua_store::testing::{TestDatabase, backends};
 
 const PDF: &[u8] =
@@ -33,6 +34,23 @@ fn field<T>(result: Result<T, Error>) -> String {
     }
 }
 
+/// A new draft of An's marital status certificate at Nha Trang, opened as the portal
+/// opens one (prefilled from An's profile).
+async fn marital_draft(app: &App, an: &Actor) -> Draft {
+    let db = &app.store().db;
+    let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
+    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
+    let entry = app.procedure_version(version.version_id).await.unwrap();
+    let opening = Opening {
+        applicant: an.account.id,
+        filler: an.account.id,
+        prefill_from: an.account.id,
+        assisted_by: None,
+        agency: agency.id,
+    };
+    open_draft(app, &entry, opening).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_dossier_from_draft_to_register() {
     for backend in backends() {
@@ -41,24 +59,9 @@ async fn a_dossier_from_draft_to_register() {
         let an = actor(&db, "056090001234").await;
         let desk = actor(&db, "tiepnhan@nhatrang.example").await;
         let stranger = actor(&db, "chuyenvien@nhatrang.example").await;
-        let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
-        let version = db.current_procedure("1.004873").await.unwrap().unwrap();
-        let entry = app.procedure_version(version.version_id).await.unwrap();
 
         // Opened prefilled from An's profile.
-        let draft = open_draft(
-            &app,
-            &entry,
-            Opening {
-                applicant: an.account.id,
-                filler: an.account.id,
-                prefill_from: an.account.id,
-                assisted_by: None,
-                agency: agency.id,
-            },
-        )
-        .await
-        .unwrap();
+        let draft = marital_draft(&app, &an).await;
         let view = load_draft(&app, &an, &draft.public_id).await.unwrap();
         assert_eq!(
             view.answers.get("ho_ten").and_then(|v| v.as_str()),
@@ -251,7 +254,8 @@ async fn a_dossier_from_draft_to_register() {
         assert_eq!(db.results(dossier.id).await.unwrap().len(), 1);
 
         // The register of the month lists it once, with its number.
-        let register = rows(&app, &[agency.id], Period::this_month(), None)
+        let agency = dossier.agency_id;
+        let register = rows(&app, &[agency], Period::this_month(), None)
             .await
             .unwrap();
         assert_eq!(register.len(), 1, "{backend:?}: {register:?}");
@@ -274,22 +278,7 @@ async fn the_background_jobs_warn_once() {
         assert_eq!(deadline_sweep(&app, now(), 2).await.unwrap(), 0);
         // A draft about to expire: its owner is warned once, then it is removed.
         let an = actor(&db, "056090001234").await;
-        let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
-        let version = db.current_procedure("1.004873").await.unwrap().unwrap();
-        let entry = app.procedure_version(version.version_id).await.unwrap();
-        let draft = open_draft(
-            &app,
-            &entry,
-            Opening {
-                applicant: an.account.id,
-                filler: an.account.id,
-                prefill_from: an.account.id,
-                assisted_by: None,
-                agency: agency.id,
-            },
-        )
-        .await
-        .unwrap();
+        let draft = marital_draft(&app, &an).await;
         sqlx::query("UPDATE dossier_draft SET expires_at = $1 WHERE id = $2")
             .bind(motcua_store::time::now_micros() + 3_600_000_000)
             .bind(draft.id)

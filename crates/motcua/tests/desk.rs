@@ -60,7 +60,13 @@ async fn act(
 }
 
 async fn state_of(db: &Db, code: &str) -> String {
-    db.dossier_by_code(code).await.unwrap().unwrap().state
+    db.dossier_by_code(code)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+        .as_str()
+        .to_string()
 }
 
 async fn text(visitor: &mut Visitor, path: &str) -> (StatusCode, String) {

@@ -8,6 +8,8 @@
 use sha2::{Digest, Sha256};
 use sqlx::AssertSqlSafe;
 
+use motcua_domain::dossier::{Channel, DossierState};
+
 use crate::{Db, StoreError, StoreResult, time};
 
 /// The `prev_hash` of a dossier's first event.
@@ -21,8 +23,10 @@ pub struct Dossier {
     pub procedure_version_id: i64,
     pub agency_id: i64,
     pub applicant_id: Option<i64>,
-    pub channel: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    #[sqlx(try_from = "String")]
+    pub state: DossierState,
     pub form_data: String,
     pub priority: i64,
     pub received_at: Option<i64>,

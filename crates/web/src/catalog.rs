@@ -127,11 +127,7 @@ fn search_doc(entry: &ProcedureEntry, popularity: i64) -> ProcedureDoc {
         code: entry.code.clone(),
         name: short_name(&entry.name),
         field: entry.field.clone(),
-        levels: entry
-            .levels
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect(),
+        levels: entry.level_names(),
         agencies: entry.agencies.clone(),
         channels: entry
             .channels

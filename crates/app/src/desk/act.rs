@@ -502,11 +502,7 @@ async fn stale(app: &App, dossier: &Dossier) -> Error {
             .unwrap_or_default(),
         None => String::new(),
     };
-    let state_label = fresh
-        .as_ref()
-        .and_then(|d| d.state.parse::<DossierState>().ok())
-        .map(|s| s.label())
-        .unwrap_or("");
+    let state_label = fresh.as_ref().map(|d| d.state.label()).unwrap_or("");
     let when = last
         .map(|e| crate::text::local_time(e.at, "%H:%M %d/%m/%Y"))
         .unwrap_or_default();

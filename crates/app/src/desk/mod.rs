@@ -108,10 +108,10 @@ pub enum DeskAction {
 
 /// The processing time of a dossier: that of its channel (counter dossiers take the
 /// in-person time), else any the procedure states, else within the day.
-pub fn processing_time(entry: &ProcedureEntry, channel: &str) -> ProcessingTime {
-    let wanted = match channel.parse::<Channel>() {
-        Ok(Channel::Counter) => SubmissionChannel::InPerson,
-        Ok(Channel::Post) => SubmissionChannel::Post,
+pub fn processing_time(entry: &ProcedureEntry, channel: Channel) -> ProcessingTime {
+    let wanted = match channel {
+        Channel::Counter => SubmissionChannel::InPerson,
+        Channel::Post => SubmissionChannel::Post,
         _ => SubmissionChannel::Online,
     };
     let allowance = entry
@@ -131,15 +131,11 @@ pub fn flow_of(dossier: &Dossier, entry: &ProcedureEntry) -> Result<DossierFlow,
     if let Some(json) = &dossier.flow {
         let flow: DossierFlow = serde_json::from_str(json)
             .map_err(|e| Error::Internal(format!("dossier {} flow: {e}", dossier.code)))?;
-        if flow.state().as_str() == dossier.state {
+        if flow.state() == dossier.state {
             return Ok(flow);
         }
     }
-    let state = dossier
-        .state
-        .parse::<DossierState>()
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    DossierFlow::from_parts(state, processing_time(entry, &dossier.channel), None)
+    DossierFlow::from_parts(dossier.state, processing_time(entry, dossier.channel), None)
         .map_err(|e| Error::Internal(format!("dossier {}: {e}", dossier.code)))
 }
 

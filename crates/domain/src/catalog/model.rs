@@ -248,6 +248,11 @@ pub struct ProcedureEntry {
 }
 
 impl ProcedureEntry {
+    /// The levels it is carried out at, by their stored names (`province`, …).
+    pub fn level_names(&self) -> Vec<String> {
+        self.levels.iter().map(|l| l.as_str().to_string()).collect()
+    }
+
     /// The offer for a channel, if the procedure accepts it.
     pub fn channel(&self, channel: SubmissionChannel) -> Option<&ChannelOffer> {
         self.channels.iter().find(|c| c.channel == channel)

@@ -98,6 +98,28 @@ macro_rules! named_enum {
                 f.write_str(self.label())
             }
         }
+
+        /// From the stored name (how the store decodes a column).
+        impl TryFrom<String> for $name {
+            type Error = UnknownName;
+
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                text.parse()
+            }
+        }
+
+        /// Equal to its stored name.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
     };
 }
 

@@ -231,7 +231,7 @@ async fn dossier_dto(
         working_agency: d
             .handling_agency_id
             .map(|_| desk.working_agency.code.clone()),
-        channel: d.channel.clone(),
+        channel: d.channel.as_str().to_string(),
         state: desk.state().as_str().to_string(),
         state_label: desk.state().label().to_string(),
         version: d.version,

@@ -24,6 +24,17 @@ use motcua_app::drafts::{
 use motcua_app::procedures::{online, version_name};
 use motcua_app::text::state_label;
 
+/// The answers' problems as field errors, named by the answer's path.
+fn field_errors(problems: Vec<motcua_domain::catalog::Problem>) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .map(|p| FieldError {
+            field: p.path,
+            message: p.message,
+        })
+        .collect()
+}
+
 /// A document slot of a draft.
 #[derive(Serialize, ToSchema)]
 pub struct SlotDto {
@@ -79,14 +90,7 @@ async fn draft_dto(state: &AppState, view: &DraftView) -> Result<DraftDto, AppEr
             required: s.required,
         })
         .collect();
-    let mut problems: Vec<FieldError> = check(state.app(), view, Scope::Whole)
-        .await?
-        .into_iter()
-        .map(|p| FieldError {
-            field: p.path,
-            message: p.message,
-        })
-        .collect();
+    let mut problems = field_errors(check(state.app(), view, Scope::Whole).await?);
     for (href, message) in blockers(state.app(), view).await? {
         if let Some(slot) = href.split("#giay-to-").nth(1) {
             problems.push(FieldError {
@@ -249,14 +253,7 @@ pub async fn save_step(
         },
     )
     .await?;
-    let problems = check(state.app(), &view, Scope::Step(&step))
-        .await?
-        .into_iter()
-        .map(|p| FieldError {
-            field: p.path,
-            message: p.message,
-        })
-        .collect();
+    let problems = field_errors(check(state.app(), &view, Scope::Step(&step)).await?);
     Ok(Json(StepSaved {
         version: view.draft.version,
         problems,
@@ -400,8 +397,8 @@ async fn dossier_dto(
     Ok(DossierDto {
         code: dossier.code.clone(),
         procedure,
-        state_label: state_label(&dossier.state),
-        state: dossier.state.clone(),
+        state_label: state_label(dossier.state.as_str()),
+        state: dossier.state.as_str().to_string(),
         submitted_at: dossier.submitted_at.map(rfc3339),
         due_at: dossier.due_at.map(rfc3339),
         created,

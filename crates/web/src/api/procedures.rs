@@ -60,11 +60,7 @@ fn summary(entry: &ProcedureEntry) -> ProcedureSummary {
         name: short_name(&entry.name),
         official_name: entry.name.clone(),
         field: entry.field.clone(),
-        levels: entry
-            .levels
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect(),
+        levels: entry.level_names(),
         online_service: entry.online_service.as_str().to_string(),
         url: format!("/thu-tuc/{}", entry.code),
     }

@@ -236,7 +236,7 @@ async fn supplement_page(
 }
 
 fn awaiting_supplement(dossier: &Dossier) -> Result<(), AppError> {
-    if dossier.state == DossierState::AwaitingSupplementation.as_str() {
+    if dossier.state == DossierState::AwaitingSupplementation {
         Ok(())
     } else {
         Err(AppError::Refused(
@@ -469,7 +469,7 @@ pub async fn rate(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let (dossier, _) = applicant_dossier(&state, &current, &code).await?;
-    if !can_rate(&dossier.state) {
+    if !can_rate(dossier.state.as_str()) {
         return Err(AppError::Conflict("no result yet".into()));
     }
     let Some(score) = form

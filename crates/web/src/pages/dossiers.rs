@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::dossier::{Channel, DossierState};
+use motcua_domain::dossier::DossierState;
 use motcua_domain::eform::Answers;
 
 use super::submission::review::answer_rows;
@@ -81,7 +81,7 @@ pub async fn list(
         href: format!("/ho-so/{}", d.code),
         title: d.procedure_name.clone(),
         code: d.code.clone(),
-        state: label(&d.state),
+        state: label(d.state.as_str()),
         when: match (d.due_at, d.submitted_at) {
             (Some(due), _) => format!("hẹn trả {}", local_time(due, "%d/%m/%Y")),
             (None, Some(at)) => format!("nộp {}", local_time(at, "%d/%m/%Y")),
@@ -247,10 +247,9 @@ pub async fn show(
         layout: Layout::new(&format!("Hồ sơ {}", dossier.code)),
         csrf: current.session.csrf_token.clone(),
         version: dossier.version,
-        can_supplement: applicant
-            && dossier.state == DossierState::AwaitingSupplementation.as_str(),
+        can_supplement: applicant && dossier.state == DossierState::AwaitingSupplementation,
         can_withdraw: applicant && super::dossier_actions::can_withdraw(&dossier, &entry),
-        can_rate: applicant && super::dossier_actions::can_rate(&dossier.state),
+        can_rate: applicant && super::dossier_actions::can_rate(dossier.state.as_str()),
         can_stop: applicant
             && super::dossier_actions::applicant_may(
                 &dossier,
@@ -266,17 +265,13 @@ pub async fn show(
             .is_some_and(|c| c.is_paused()),
         rating,
         procedure: entry.name.clone(),
-        state: label(&dossier.state),
-        todo: todo(&dossier.state),
-        state_name: dossier.state.clone(),
+        state: label(dossier.state.as_str()),
+        todo: todo(dossier.state.as_str()),
+        state_name: dossier.state.as_str().to_string(),
         agency: agency.name,
         submitted: submitted_at.map(|at| local_time(at, "%H:%M %d/%m/%Y")),
         due: due_at.map(|at| local_time(at, "%H:%M %d/%m/%Y")),
-        channel: dossier
-            .channel
-            .parse::<Channel>()
-            .map(|c| c.label().to_string())
-            .unwrap_or(dossier.channel.clone()),
+        channel: dossier.channel.label().to_string(),
         timeline,
         answers: answer_rows(&fields, &answers, places.as_ref()),
         documents,

@@ -206,7 +206,7 @@ pub async fn receipt_pdf(
             format!("{name} ({})", d.file_name)
         })
         .collect();
-    let state_label = state_label(&loaded.dossier.state);
+    let state_label = state_label(loaded.dossier.state.as_str());
     let tracking = format!(
         "{}/tra-cuu?ma={}",
         base_url(&state, &headers),

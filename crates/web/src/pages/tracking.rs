@@ -144,8 +144,8 @@ pub async fn lookup(
     page.result = Some(Tracked {
         procedure,
         code: dossier.code.clone(),
-        state: label(&dossier.state),
-        state_name: dossier.state.clone(),
+        state: label(dossier.state.as_str()),
+        state_name: dossier.state.as_str().to_string(),
         agency,
         submitted: dossier.submitted_at.map(|at| local_time(at, "%d/%m/%Y")),
         due: dossier.due_at.map(|at| local_time(at, "%d/%m/%Y")),

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_domain::dossier::{Action, Channel, DossierState, EventData, Role};
+use motcua_domain::dossier::{Action, DossierState, EventData, Role};
 use motcua_domain::eform::Answers;
 
 use super::{action_label, time_left, timeliness_text};
@@ -343,11 +343,7 @@ pub async fn page(
         working_agency: dossier
             .handling_agency_id
             .map(|_| desk.working_agency.name.clone()),
-        channel: dossier
-            .channel
-            .parse::<Channel>()
-            .map(|c| c.label().to_string())
-            .unwrap_or_default(),
+        channel: dossier.channel.label().to_string(),
         applicant: name(dossier.applicant_id),
         submitted: dossier
             .submitted_at

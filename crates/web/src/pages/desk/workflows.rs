@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::dossier::{Role, Workflow, WorkflowStep, workflow_hours};
+use motcua_domain::dossier::{Channel, Role, Workflow, WorkflowStep, workflow_hours};
 use motcua_store::agencies::Agency;
 
 use super::actions::Posted;
@@ -132,7 +132,7 @@ fn form_page(
     problems: Vec<String>,
     saved: bool,
 ) -> FormPage {
-    let time = processing_time(entry, "online");
+    let time = processing_time(entry, Channel::Online);
     let mut rows: Vec<(String, String, String)> = workflow
         .steps
         .iter()
@@ -177,7 +177,7 @@ pub async fn edit(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     let (agency, entry) = target(&state, &current, &agency, &code).await?;
-    let time = processing_time(&entry, "online");
+    let time = processing_time(&entry, Channel::Online);
     let workflow = crate::desk::workflow_of(state.app(), agency.id, &entry, time).await?;
     let page = form_page(
         &current,
@@ -227,7 +227,7 @@ pub async fn save(
         });
     }
     let workflow = Workflow { steps };
-    let time = processing_time(&entry, "online");
+    let time = processing_time(&entry, Channel::Online);
     problems.extend(
         workflow
             .check(time.allowance)

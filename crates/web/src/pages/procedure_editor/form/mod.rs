@@ -340,11 +340,7 @@ impl ProcedureForm {
             code: entry.code.clone(),
             name: entry.name.clone(),
             field: entry.field.clone(),
-            levels: entry
-                .levels
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect(),
+            levels: entry.level_names(),
             agencies: lines(&entry.agencies),
             target_group: entry.target_group.clone().unwrap_or_default(),
             online_service: entry.online_service.as_str().into(),
