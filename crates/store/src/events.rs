@@ -147,6 +147,14 @@ impl Db {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // A read first: an idle stream never takes the write lock (SQLite has one).
+        let pending: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM domain_event WHERE fanned_out_at IS NULL LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        if pending.is_none() {
+            return Ok(0);
+        }
         let now = time::now_micros();
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(format!(
@@ -193,6 +201,17 @@ impl Db {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // A read first: with nothing due, no write.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT event_id FROM event_delivery \
+             WHERE done_at IS NULL AND dead_at IS NULL AND available_at <= $1 LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "UPDATE event_delivery SET claimed_at = $1, claimed_by = $2, attempts = attempts + 1 \
              WHERE (event_id, handler) IN (SELECT event_id, handler FROM event_delivery \
