@@ -8,7 +8,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::AssertSqlSafe;
 
-use motcua_domain::dossier::{Channel, DossierState};
+use motcua_domain::dossier::{Channel, DossierFlow, DossierState};
 
 use crate::{Db, StoreError, StoreResult, time};
 
@@ -35,8 +35,9 @@ pub struct Dossier {
     pub submitted_at: Option<i64>,
     pub assisted_by: Option<i64>,
     pub filed_by: Option<i64>,
-    /// The state machine with its deadline clock (JSON), once the back office moved it.
-    pub flow: Option<String>,
+    /// The state machine with its deadline clock, once the back office moved it.
+    #[sqlx(try_from = "FlowColumn")]
+    pub flow: Option<DossierFlow>,
     /// The official holding the dossier (none: the current step's pool).
     pub holder_id: Option<i64>,
     /// The index of the current workflow step.
@@ -52,6 +53,37 @@ pub struct Dossier {
     pub register_no: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// The `flow` column as stored (JSON text or NULL), decoded into the state machine
+/// when a row is read.
+pub struct FlowColumn(Option<String>);
+
+impl sqlx::Type<sqlx::Any> for FlowColumn {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for FlowColumn {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(FlowColumn(<Option<String> as sqlx::Decode<
+            'r,
+            sqlx::Any,
+        >>::decode(value)?))
+    }
+}
+
+impl TryFrom<FlowColumn> for Option<DossierFlow> {
+    type Error = serde_json::Error;
+
+    fn try_from(column: FlowColumn) -> Result<Self, Self::Error> {
+        column.0.map(|json| serde_json::from_str(&json)).transpose()
+    }
 }
 
 /// One entry of a dossier's history.

@@ -128,12 +128,10 @@ pub fn processing_time(entry: &ProcedureEntry, channel: Channel) -> ProcessingTi
 /// The dossier's state machine: as stored by the back office, or (for a dossier it has
 /// not moved yet) rebuilt from its state, which then has no clock.
 pub fn flow_of(dossier: &Dossier, entry: &ProcedureEntry) -> Result<DossierFlow, Error> {
-    if let Some(json) = &dossier.flow {
-        let flow: DossierFlow = serde_json::from_str(json)
-            .map_err(|e| Error::Internal(format!("dossier {} flow: {e}", dossier.code)))?;
-        if flow.state() == dossier.state {
-            return Ok(flow);
-        }
+    if let Some(flow) = &dossier.flow
+        && flow.state() == dossier.state
+    {
+        return Ok(flow.clone());
     }
     DossierFlow::from_parts(dossier.state, processing_time(entry, dossier.channel), None)
         .map_err(|e| Error::Internal(format!("dossier {}: {e}", dossier.code)))
