@@ -122,6 +122,21 @@ pub struct Opening {
     pub agency: i64,
 }
 
+impl Opening {
+    /// A draft the actor files online for `applicant` (themselves, or an organisation
+    /// they represent) at `agency`, prefilled from the actor's own profile: a
+    /// representative fills in their own details as the one asking.
+    pub fn online(actor: &Actor, applicant: i64, agency: i64) -> Self {
+        Self {
+            applicant,
+            filler: actor.account.id,
+            prefill_from: actor.account.id,
+            assisted_by: None,
+            agency,
+        }
+    }
+}
+
 /// Opens a draft of the current version of `entry`, prefilled from a profile.
 pub async fn open_draft(
     app: &App,

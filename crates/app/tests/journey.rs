@@ -41,13 +41,7 @@ async fn marital_draft(app: &App, an: &Actor) -> Draft {
     let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
     let version = db.current_procedure("1.004873").await.unwrap().unwrap();
     let entry = app.procedure_version(version.version_id).await.unwrap();
-    let opening = Opening {
-        applicant: an.account.id,
-        filler: an.account.id,
-        prefill_from: an.account.id,
-        assisted_by: None,
-        agency: agency.id,
-    };
+    let opening = Opening::online(an, an.account.id, agency.id);
     open_draft(app, &entry, opening).await.unwrap()
 }
 

@@ -174,18 +174,8 @@ pub async fn create_draft(
             "Cơ quan này không nhận thủ tục này",
         ));
     };
-    let draft = open_draft(
-        state.app(),
-        entry,
-        Opening {
-            applicant,
-            filler: principal.account.id,
-            prefill_from: principal.account.id,
-            assisted_by: None,
-            agency,
-        },
-    )
-    .await?;
+    let opening = Opening::online(principal, applicant, agency);
+    let draft = open_draft(state.app(), entry, opening).await?;
     let view = load_draft(state.app(), principal, &draft.public_id).await?;
     Ok((StatusCode::CREATED, Json(draft_dto(&state, &view).await?)).into_response())
 }

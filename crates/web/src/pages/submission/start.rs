@@ -157,19 +157,7 @@ pub async fn create(
     };
     let catalog = state.catalog().current();
     let entry = catalog.get(&code).ok_or(AppError::NotFound)?;
-    // Prefilled from the person filling it in (a representative fills in their own
-    // details as the one asking).
-    let draft = open_draft(
-        state.app(),
-        entry,
-        Opening {
-            applicant,
-            filler: principal.account.id,
-            prefill_from: principal.account.id,
-            assisted_by: None,
-            agency,
-        },
-    )
-    .await?;
+    let opening = Opening::online(principal, applicant, agency);
+    let draft = open_draft(state.app(), entry, opening).await?;
     Ok(Redirect::to(&first_step(&draft)).into_response())
 }
