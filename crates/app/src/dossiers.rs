@@ -1,6 +1,7 @@
 //! Dossiers as the people who may see them read them: found by code only for whom
 //! they are visible, and their history as one timeline with one rule for labels.
 
+use motcua_domain::dossier::DossierState;
 use motcua_store::dossiers::Dossier;
 
 use crate::{Actor, App, Error, Result};
@@ -47,4 +48,38 @@ pub async fn timeline(app: &App, dossier_id: i64) -> Result<Vec<Moment>> {
             note: e.note,
         })
         .collect())
+}
+
+/// Whether a dossier in this state can be rated: once it has its result (or was refused).
+pub fn can_rate(state: DossierState) -> bool {
+    matches!(
+        state,
+        DossierState::ResultReady | DossierState::Returned | DossierState::Refused
+    )
+}
+
+/// The applicant rates the service, 1 to 5 with a comment, once the dossier has its
+/// result. Someone else's dossier is "not found"; a bad score is a field error on
+/// `diem`.
+pub async fn rate(
+    app: &App,
+    actor: &Actor,
+    dossier: &Dossier,
+    score: Option<i64>,
+    comment: &str,
+) -> Result<()> {
+    let db = &app.store().db;
+    if !crate::access::is_applicant(db, actor, dossier).await? {
+        return Err(Error::NotFound);
+    }
+    if !can_rate(dossier.state) {
+        return Err(Error::Conflict("no result yet".into()));
+    }
+    let Some(score) = score.filter(|s| (1..=5).contains(s)) else {
+        return Err(Error::field("diem", "Chọn mức từ 1 đến 5"));
+    };
+    let comment: String = comment.trim().chars().take(1000).collect();
+    db.rate_dossier(dossier.id, actor.account.id, score, &comment)
+        .await?;
+    Ok(())
 }

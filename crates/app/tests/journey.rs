@@ -247,6 +247,48 @@ async fn a_dossier_from_draft_to_register() {
         .unwrap();
         assert_eq!(db.results(dossier.id).await.unwrap().len(), 1);
 
+        // Rating: only the applicant, only once there is a result, 1 to 5.
+        let processing = db.dossier(dossier.id).await.unwrap();
+        let early = dossiers::rate(&app, &an, &processing, Some(5), "").await;
+        assert!(
+            matches!(early, Err(Error::Conflict(_))),
+            "{backend:?}: {early:?}"
+        );
+        // A dossier whose result was returned (filed on paper, recorded as such).
+        let returned_code = format!("{NHA_TRANG}-261204-0999");
+        db.create_dossier(&motcua_store::dossiers::NewDossier {
+            code: &returned_code,
+            procedure_version_id: processing.procedure_version_id,
+            agency_id: processing.agency_id,
+            applicant_id: Some(an.account.id),
+            channel: "counter",
+            state: "returned",
+            form_data: &marital_answers(),
+            priority: 0,
+            actor_id: Some(desk.account.id),
+            action: "counter_submit",
+        })
+        .await
+        .unwrap();
+        let refused = db.dossier_by_code(&returned_code).await.unwrap().unwrap();
+        let by_desk = dossiers::rate(&app, &desk, &refused, Some(5), "").await;
+        assert!(
+            matches!(by_desk, Err(Error::NotFound)),
+            "{backend:?}: {by_desk:?}"
+        );
+        assert_eq!(
+            field(dossiers::rate(&app, &an, &refused, Some(9), "").await),
+            "diem"
+        );
+        dossiers::rate(&app, &an, &refused, Some(4), "  Cán bộ hướng dẫn rõ  ")
+            .await
+            .unwrap();
+        assert_eq!(
+            db.dossier_rating(refused.id).await.unwrap(),
+            Some((4, "Cán bộ hướng dẫn rõ".to_string())),
+            "{backend:?}"
+        );
+
         // The register of the month lists it once, with its number.
         let agency = dossier.agency_id;
         let register = rows(&app, &[agency], Period::this_month(), None)

@@ -444,12 +444,11 @@ pub async fn stop(
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
 }
 
-/// States after which the service can be rated.
+/// States after which the service can be rated (by their stored name).
 pub fn can_rate(state: &str) -> bool {
-    matches!(
-        state.parse::<DossierState>(),
-        Ok(DossierState::ResultReady | DossierState::Returned | DossierState::Refused)
-    )
+    state
+        .parse::<DossierState>()
+        .is_ok_and(motcua_app::dossiers::can_rate)
 }
 
 #[derive(Deserialize)]
@@ -469,22 +468,7 @@ pub async fn rate(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let (dossier, _) = applicant_dossier(&state, &current, &code).await?;
-    if !can_rate(dossier.state.as_str()) {
-        return Err(AppError::Conflict("no result yet".into()));
-    }
-    let Some(score) = form
-        .diem
-        .parse::<i64>()
-        .ok()
-        .filter(|s| (1..=5).contains(s))
-    else {
-        return Err(AppError::field("diem", "Chọn mức từ 1 đến 5"));
-    };
-    let comment: String = form.nhan_xet.trim().chars().take(1000).collect();
-    state
-        .store()
-        .db
-        .rate_dossier(dossier.id, principal.account.id, score, &comment)
-        .await?;
+    let score = form.diem.trim().parse::<i64>().ok();
+    motcua_app::dossiers::rate(state.app(), principal, &dossier, score, &form.nhan_xet).await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
 }
