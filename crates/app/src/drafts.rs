@@ -257,19 +257,33 @@ pub async fn blockers(app: &App, view: &DraftView) -> Result<Vec<(String, String
             format!("{label}: {}", problem.message),
         ));
     }
-    let attached = app.store().db.draft_attachments(view.draft.id).await?;
-    for slot in view.slots() {
-        if slot.shown && slot.required && !attached.iter().any(|(s, _)| *s == slot.index as i64) {
-            problems.push((
-                format!("{}/giay-to#giay-to-{}", view.base(), slot.index),
-                format!(
-                    "Chưa đính kèm: {}",
-                    slot.name.chars().take(120).collect::<String>()
-                ),
-            ));
-        }
+    for slot in missing_documents(app, view).await? {
+        problems.push((
+            format!("{}/giay-to#giay-to-{}", view.base(), slot.index),
+            missing_message(&slot),
+        ));
     }
     Ok(problems)
+}
+
+/// The required documents shown for the answers that have nothing attached.
+pub async fn missing_documents(app: &App, view: &DraftView) -> Result<Vec<Slot>, Error> {
+    let attached = app.store().db.draft_attachments(view.draft.id).await?;
+    Ok(view
+        .slots()
+        .into_iter()
+        .filter(|slot| {
+            slot.shown && slot.required && !attached.iter().any(|(s, _)| *s == slot.index as i64)
+        })
+        .collect())
+}
+
+/// What a person reads about a required document not attached.
+pub fn missing_message(slot: &Slot) -> String {
+    format!(
+        "Chưa đính kèm: {}",
+        slot.name.chars().take(120).collect::<String>()
+    )
 }
 
 /// Submits a draft the actor may work on: `Ok(Err(problems))` when something

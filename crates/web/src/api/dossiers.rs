@@ -18,8 +18,8 @@ use crate::{AppError, AppState, FieldError};
 use motcua_app::access::applicant_accounts;
 use motcua_app::documents::{reuse_in_draft, upload_to_draft};
 use motcua_app::drafts::{
-    DraftView, Opening, blockers, check, load_draft, open_draft, save_step_with,
-    submit as submit_view,
+    DraftView, Opening, check, load_draft, missing_documents, missing_message, open_draft,
+    save_step_with, submit as submit_view,
 };
 use motcua_app::procedures::{online, version_name};
 use motcua_app::text::state_label;
@@ -91,13 +91,11 @@ async fn draft_dto(state: &AppState, view: &DraftView) -> Result<DraftDto, AppEr
         })
         .collect();
     let mut problems = field_errors(check(state.app(), view, Scope::Whole).await?);
-    for (href, message) in blockers(state.app(), view).await? {
-        if let Some(slot) = href.split("#giay-to-").nth(1) {
-            problems.push(FieldError {
-                field: format!("documents[{slot}]"),
-                message,
-            });
-        }
+    for slot in missing_documents(state.app(), view).await? {
+        problems.push(FieldError {
+            field: format!("documents[{}]", slot.index),
+            message: missing_message(&slot),
+        });
     }
     Ok(DraftDto {
         id: view.draft.public_id.clone(),
