@@ -163,11 +163,33 @@ async fn filed_by_own_agency(db: &Db, actor: &Actor, dossier: &Dossier) -> Store
     })
 }
 
+/// Whether an actor works at a counter now (reception or volunteer of an access point).
+pub fn at_a_counter(actor: &Actor) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|r| r.role == "reception" || r.role == "volunteer")
+}
+
+/// How long after submitting a helper may still open the dossier (to print and hand
+/// over the confirmation); after that only the applicant and the agencies see it.
+pub const HELPER_GRACE_MICROS: i64 = 30 * 60 * 1_000_000;
+
+/// Whether the actor filled this dossier in for the applicant at a counter, still
+/// works at one, and submitted it moments ago.
+fn helper_just_submitted(actor: &Actor, dossier: &Dossier) -> bool {
+    dossier.filed_by == Some(actor.account.id)
+        && dossier.applicant_id != Some(actor.account.id)
+        && at_a_counter(actor)
+        && dossier
+            .submitted_at
+            .is_some_and(|at| motcua_store::time::now_micros() - at < HELPER_GRACE_MICROS)
+}
+
 /// Whether a actor may see a dossier; a refusal is logged.
 pub async fn may_see_dossier(db: &Db, actor: &Actor, dossier: &Dossier) -> StoreResult<bool> {
-    // Whoever filled it in online (a helper at an access point) may see it too.
     let allowed = dossier_scope(db, actor).await?.covers(dossier)
-        || dossier.filed_by == Some(actor.account.id)
+        || helper_just_submitted(actor, dossier)
         || filed_by_own_agency(db, actor, dossier).await?;
     if !allowed {
         tracing::warn!(

@@ -106,15 +106,21 @@ pub async fn upload_to_draft(
 }
 
 /// Attaches a document from the applicant's store to a slot. Another person's
-/// document is "not found" (logged); one of a type the slot does not take is a field
-/// error on `document_id`.
+/// document, or any for a helper filling the draft at a counter, is "not found"
+/// (logged); one of a type the slot does not take is a field error on `document_id`.
 pub async fn reuse_in_draft(
     app: &App,
-    draft: &Draft,
+    view: &crate::drafts::DraftView,
     slot: &Slot,
     document_id: i64,
 ) -> Result<StoredDocument> {
+    let draft = &view.draft;
     open(draft)?;
+    if view.by_helper {
+        // The person's document store is theirs alone, even for whoever helps them.
+        tracing::warn!(draft = %draft.public_id, "a helper tried to reuse from the document store");
+        return Err(Error::NotFound);
+    }
     let db = &app.store().db;
     let document = db
         .stored_document(document_id)

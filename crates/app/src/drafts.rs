@@ -23,6 +23,10 @@ pub struct DraftView {
     pub entry: ProcedureEntry,
     pub form: FormDefinition,
     pub answers: Answers,
+    /// Opened by someone filling it in for the applicant at a counter: they fill the
+    /// form and attach what the person brought, but never see the person's document
+    /// store.
+    pub by_helper: bool,
 }
 
 impl DraftView {
@@ -47,11 +51,16 @@ pub async fn load_draft(app: &App, actor: &Actor, public_id: &str) -> Result<Dra
     let Some(draft) = db.draft(public_id).await? else {
         return Err(Error::NotFound);
     };
-    let allowed = draft.created_by == actor.account.id
-        || crate::access::applicant_accounts(&app.store().db, actor)
-            .await?
-            .contains(&draft.account_id);
-    if !allowed {
+    let applicant = crate::access::applicant_accounts(&app.store().db, actor)
+        .await?
+        .contains(&draft.account_id);
+    // A helper at a counter keeps the draft they fill only while it is being filled
+    // and while they still work at a counter.
+    let by_helper = !applicant
+        && draft.created_by == actor.account.id
+        && draft.dossier_id.is_none()
+        && crate::access::at_a_counter(actor);
+    if !applicant && !by_helper {
         tracing::warn!(
             account = actor.account.id,
             draft = public_id,
@@ -77,6 +86,7 @@ pub async fn load_draft(app: &App, actor: &Actor, public_id: &str) -> Result<Dra
         entry,
         form,
         answers,
+        by_helper,
     })
 }
 

@@ -5,6 +5,7 @@
 //! lives here and listens to events instead of being called from handlers.
 
 pub mod access;
+pub mod applicant;
 pub mod desk;
 pub mod documents;
 pub mod dossiers;

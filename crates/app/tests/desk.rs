@@ -6,18 +6,15 @@
 //! journey with the events it leaves.
 
 use chrono::TimeDelta;
-use motcua_app::desk::{
-    Act, Capacity, DeskAction, DeskRequest, act, decide, describe, now, roles_for,
-};
+use motcua_app::desk::{Act, Capacity, DeskAction, DeskRequest, act, describe, now, roles_for};
 use motcua_app::{Actor, App, Error};
 use motcua_domain::dossier::Command;
 use motcua_store::Db;
-use motcua_store::dossiers::NewDossier;
 use motcua_store::testing::{TestDatabase, backends};
 
 mod common;
 
-use common::{CONSTRUCTION, JUSTICE, NHA_TRANG, actor, marital_answers, official, seeded};
+use common::{CONSTRUCTION, JUSTICE, NHA_TRANG, actor, attempt, filed, official, request, seeded};
 /// The people of the table.
 struct People {
     desk: Actor,
@@ -36,55 +33,6 @@ async fn people(db: &Db) -> People {
         justice: official(db, JUSTICE, "specialist", "chuyenvien@tuphap.example").await,
         justice_colleague: official(db, JUSTICE, "specialist", "chuyenvien2@tuphap.example").await,
         construction: official(db, CONSTRUCTION, "specialist", "chuyenvien@xaydung.example").await,
-    }
-}
-
-/// Files An's marital status certificate at Nha Trang.
-async fn filed(db: &Db, an: &Actor, code: &str) {
-    let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
-    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
-    db.create_dossier(&NewDossier {
-        code,
-        procedure_version_id: version.version_id,
-        agency_id: agency.id,
-        applicant_id: Some(an.account.id),
-        channel: "online",
-        state: "submitted",
-        form_data: &marital_answers(),
-        priority: 0,
-        actor_id: Some(an.account.id),
-        action: "submit",
-    })
-    .await
-    .unwrap();
-}
-
-/// Reads `request` as the pages and the API do, and applies it as `who`.
-async fn attempt(
-    app: &App,
-    who: &Actor,
-    code: &str,
-    request: &DeskRequest,
-    capacity: Capacity,
-) -> Result<(), Error> {
-    let db = &app.store().db;
-    let dossier = db.dossier_by_code(code).await?.ok_or(Error::NotFound)?;
-    let desk = describe(app, dossier).await?;
-    let action = decide(app, &desk, request).await?;
-    let act_request = Act {
-        action,
-        note: String::new(),
-        expected_version: desk.dossier.version,
-        capacity,
-    };
-    act(app, who, &desk, act_request).await?;
-    Ok(())
-}
-
-fn request(action: &str) -> DeskRequest {
-    DeskRequest {
-        action: action.into(),
-        ..DeskRequest::default()
     }
 }
 

@@ -118,7 +118,7 @@ async fn a_dossier_from_draft_to_register() {
         }
         // A document of An's store can be reused; the desk's account has none of it.
         let document_id = first_document.unwrap();
-        reuse_in_draft(&app, &saved.draft, &slots[0], document_id)
+        reuse_in_draft(&app, &saved, &slots[0], document_id)
             .await
             .unwrap();
         assert!(
@@ -134,7 +134,7 @@ async fn a_dossier_from_draft_to_register() {
         let (again, created) = submit(&app, &an, &view).await.unwrap().unwrap();
         assert_eq!((again.id, created), (dossier.id, false), "{backend:?}");
         // The submitted draft takes no more documents.
-        let late = reuse_in_draft(&app, &view.draft, &slots[0], document_id).await;
+        let late = reuse_in_draft(&app, &view, &slots[0], document_id).await;
         assert!(matches!(late, Err(Error::Conflict(_))), "{backend:?}");
 
         // Visible to An and to the desk of its agency, not to someone else.

@@ -52,6 +52,9 @@ pub enum Command {
     /// Working calendar: public holidays, lunar dates, legal deadlines
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Verify the audit trail: every dossier's event chain and content, and the signed
+    /// seals over all events; exits 1 on any break
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

@@ -70,7 +70,9 @@ pub struct Config {
     pub s3_allow_http: bool,
     pub log_format: LogFormat,
     pub log_level: String,
-    pub demo: bool,
+    /// Demo data (and the sandbox mailbox): as set, or when unset only while the
+    /// portal listens on loopback; see [`Config::demo`].
+    pub demo: Option<bool>,
     pub request_timeout_secs: u64,
     pub max_body_mb: u64,
     pub catalog_refresh_secs: u64,
@@ -91,6 +93,12 @@ pub struct Config {
     /// Working days before a dossier's due time when its holder and the desk are
     /// warned (and an apology letter is drafted if it will be late).
     pub deadline_warning_days: u64,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the
+    /// client; from anyone else the header is ignored.
+    pub trusted_proxies: motcua_web::proxy::TrustedProxies,
+    /// The audit key: base64 of a 32-byte ed25519 seed; with it the dossier events are
+    /// sealed every ten minutes and `motcua verify` checks the seals' signatures.
+    pub audit_key: Option<Secret>,
 }
 
 impl Default for Config {
@@ -109,7 +117,7 @@ impl Default for Config {
             s3_allow_http: false,
             log_format: LogFormat::Text,
             log_level: "info".into(),
-            demo: true,
+            demo: None,
             request_timeout_secs: 30,
             max_body_mb: 25,
             catalog_refresh_secs: 10,
@@ -122,6 +130,8 @@ impl Default for Config {
             draft_ttl_days: 30,
             max_upload_mb: 20,
             deadline_warning_days: 2,
+            trusted_proxies: motcua_web::proxy::TrustedProxies::default(),
+            audit_key: None,
         }
     }
 }
@@ -156,6 +166,8 @@ struct FileConfig {
     draft_ttl_days: Option<u64>,
     max_upload_mb: Option<u64>,
     deadline_warning_days: Option<u64>,
+    trusted_proxies: Option<motcua_web::proxy::TrustedProxies>,
+    audit_key: Option<Secret>,
 }
 
 /// The keys with a default, listed once for the file and the environment.
@@ -169,7 +181,6 @@ macro_rules! plain_keys {
             s3_allow_http,
             log_format,
             log_level,
-            demo,
             request_timeout_secs,
             max_body_mb,
             catalog_refresh_secs,
@@ -177,7 +188,8 @@ macro_rules! plain_keys {
             oidc_citizen_id_claim,
             draft_ttl_days,
             max_upload_mb,
-            deadline_warning_days
+            deadline_warning_days,
+            trusted_proxies
         )
     };
 }
@@ -195,7 +207,9 @@ macro_rules! optional_keys {
             public_url,
             oidc_issuer,
             oidc_client_id,
-            oidc_client_secret
+            oidc_client_secret,
+            demo,
+            audit_key
         )
     };
 }
@@ -230,8 +244,49 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether demo data is on: `demo` as set, or when unset only while the portal
+    /// listens on loopback (the first README command), so a server reachable by
+    /// others never gets the demo accounts and their published password by default.
+    pub fn demo(&self) -> bool {
+        self.demo.unwrap_or_else(|| self.listen.ip().is_loopback())
+    }
+
+    /// What must hold before the portal serves anyone (after command-line overrides):
+    /// demo data never on a public portal (`public_url` set), and outside demo mode a
+    /// `public_url` for the links sent by e-mail (never the request's `Host`).
+    pub fn check_deployment(&self) -> Result<(), ConfigError> {
+        match (self.demo(), &self.public_url) {
+            (true, Some(_)) => Err(ConfigError(
+                "key `demo`: demo data (accounts with a published password) cannot run on a public portal; `public_url` is set, so set `demo = false`".into(),
+            )),
+            (false, None) => Err(ConfigError(format!(
+                "key `public_url`: required outside demo mode (links in e-mails are never built from the request's Host header), e.g. public_url = \"https://dichvucong.example.gov.vn\"; demo mode is {}",
+                if self.demo.is_some() {
+                    "off (`demo = false`)".to_string()
+                } else {
+                    format!("off because the portal listens on {}, not loopback", self.listen)
+                }
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The audit key, if one is configured (checked when the configuration is read).
+    pub fn audit_key(&self) -> Option<motcua_store::audit::AuditKey> {
+        self.audit_key
+            .as_ref()
+            .and_then(|k| motcua_store::audit::AuditKey::from_base64_seed(k.expose()).ok())
+    }
+
     /// Values that parse but cannot work.
     fn check(&self) -> Result<(), ConfigError> {
+        if let Some(key) = &self.audit_key
+            && let Err(e) = motcua_store::audit::AuditKey::from_base64_seed(key.expose())
+        {
+            return Err(ConfigError(format!(
+                "key `audit_key`: {e} (make one with `openssl rand -base64 32`)"
+            )));
+        }
         let positive = [
             (
                 "database_max_connections",
@@ -401,6 +456,50 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_from_the_file_or_the_environment() {
+        let config = load_with("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n", &[]).unwrap();
+        assert_eq!(config.trusted_proxies, "10.0.0.0/8,::1".parse().unwrap());
+        let config = load_with("", &[("MOTCUA_TRUSTED_PROXIES", "192.0.2.1, 10.0.0.0/8")]).unwrap();
+        assert_eq!(
+            config.trusted_proxies,
+            "192.0.2.1,10.0.0.0/8".parse().unwrap()
+        );
+        let err = load_with("trusted_proxies = [\"proxy\"]\n", &[])
+            .unwrap_err()
+            .0;
+        assert!(err.contains("not an IP address or network"), "{err}");
+    }
+
+    #[test]
+    fn demo_data_only_on_loopback_unless_set() {
+        let mut config = Config::default();
+        assert!(config.demo(), "the first README command has its demo");
+        assert!(config.check_deployment().is_ok());
+        config.listen = "0.0.0.0:8080".parse().unwrap();
+        assert!(!config.demo(), "reachable by others: no demo unless asked");
+        let err = config.check_deployment().unwrap_err().0;
+        assert!(err.starts_with("key `public_url`: required"), "{err}");
+        assert!(err.contains("not loopback"), "{err}");
+        config.public_url = Some("https://dichvucong.example.gov.vn".into());
+        assert!(config.check_deployment().is_ok());
+        // Asked for explicitly, demo data still never runs on a public portal.
+        config.demo = Some(true);
+        assert!(config.demo());
+        let err = config.check_deployment().unwrap_err().0;
+        assert!(err.starts_with("key `demo`:"), "{err}");
+        config.public_url = None;
+        assert!(config.check_deployment().is_ok(), "a demo on a LAN");
+        // Off on loopback: links need the public address.
+        let mut config = Config {
+            demo: Some(false),
+            ..Config::default()
+        };
+        assert!(config.check_deployment().is_err());
+        config.public_url = Some("http://127.0.0.1:8080".into());
+        assert!(config.check_deployment().is_ok());
+    }
+
+    #[test]
     fn defaults_then_file_then_environment() {
         let config = load_with(
             "listen = \"0.0.0.0:8000\"\nlog_format = \"json\"\ndemo = false\n",
@@ -412,7 +511,8 @@ mod tests {
         .unwrap();
         assert_eq!(config.listen, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(config.log_format, LogFormat::Json);
-        assert!(!config.demo);
+        assert_eq!(config.demo, Some(false));
+        assert!(!config.demo());
         assert_eq!(config.max_body_mb, 5);
         assert_eq!(config.metrics_listen, Config::default().metrics_listen);
     }

@@ -168,8 +168,43 @@ async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
             }
             result
         }
+        Some(Command::Verify) => {
+            let store = startup::open_store(&config).await?;
+            store.db.migrate().await?;
+            let key = config.audit_key();
+            let report = store.db.verify_all(key.as_ref()).await?;
+            say!(
+                "verified {} dossiers, {} events, {} seals{}",
+                report.dossiers,
+                report.events,
+                report.seals,
+                match &key {
+                    Some(key) => format!(" (audit key {})", key.id()),
+                    None => " (no audit key configured: seals are not checked)".into(),
+                }
+            );
+            if report.unsealed > 0 {
+                say!(
+                    "{} events after the last seal (sealed every ten minutes when an audit key is configured)",
+                    report.unsealed
+                );
+            }
+            if report.problems.is_empty() {
+                say!("the audit trail is intact");
+                Ok(())
+            } else {
+                for problem in &report.problems {
+                    eprintln!("broken: {problem}");
+                }
+                eprintln!(
+                    "error: the audit trail is broken in {} places",
+                    report.problems.len()
+                );
+                std::process::exit(1);
+            }
+        }
         Some(Command::Demo) => {
-            config.demo = false;
+            config.demo = Some(false);
             let store = startup::open_store(&config).await?;
             startup::prepare(&store, &config).await?;
             let sign_ins = store.db.load_demo().await?;
@@ -186,6 +221,10 @@ async fn serve(args: ServeArgs, mut config: Config) -> anyhow::Result<()> {
     }
     if let Some(listen) = args.metrics_listen {
         config.metrics_listen = listen;
+    }
+    if let Err(e) = config.check_deployment() {
+        eprintln!("error: {e}");
+        std::process::exit(2);
     }
     let store = startup::open_store(&config).await?;
     let prepared = startup::prepare(&store, &config).await?;

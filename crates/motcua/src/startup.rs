@@ -72,13 +72,13 @@ async fn prepare_unlocked(store: &Store, config: &Config) -> anyhow::Result<Prep
         import_admin_units(store, ADMIN_UNITS_2025).await?;
         prepared.admin_units_imported = true;
     }
-    if config.demo && store.db.count_procedures().await? == 0 {
+    if config.demo() && store.db.count_procedures().await? == 0 {
         prepared.catalog_imported = import_catalog(store, DEMO_CATALOG)
             .await
             .context("cannot import the demo catalog")?
             .created;
     }
-    if config.demo && store.db.is_empty().await? {
+    if config.demo() && store.db.is_empty().await? {
         let sign_ins = store
             .db
             .load_demo()
@@ -95,7 +95,7 @@ async fn prepare_unlocked(store: &Store, config: &Config) -> anyhow::Result<Prep
             fresh: true,
             sign_ins,
         });
-    } else if store.db.meta_get(demo::DEMO_LOADED_KEY).await?.is_some() {
+    } else if config.demo() && store.db.meta_get(demo::DEMO_LOADED_KEY).await?.is_some() {
         prepared.demo = Some(DemoSignIns {
             fresh: false,
             sign_ins: demo::demo_sign_ins()?,
@@ -191,6 +191,8 @@ pub async fn start(
             max_upload_bytes: usize::try_from(config.max_upload_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
             deadline_warning_days: u32::try_from(config.deadline_warning_days.min(30)).unwrap_or(2),
+            demo: config.demo(),
+            trusted_proxies: config.trusted_proxies.clone(),
         },
         catalog.clone(),
     );
@@ -214,6 +216,7 @@ pub async fn start(
     tokio::spawn(deliver_notices(
         notices,
         format!("{}-{}", addr.port(), std::process::id()),
+        config.audit_key(),
         stop.subscribe(),
     ));
     let mut stopping = stop.subscribe();
@@ -254,9 +257,17 @@ pub async fn start(
 /// an edit, on this node or another), until the servers stop.
 /// Delivers queued notifications (the outbox's `notify.*` jobs) and domain events to
 /// their handlers, every second, until stopped.
-/// Also, once a minute, warns of drafts about to expire and removes expired ones.
-async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Receiver<bool>) {
+/// Also, once a minute, warns of drafts about to expire and removes expired ones; every
+/// ten minutes, deletes expired sessions and spent codes, and (with an audit key) seals
+/// the dossier events.
+async fn deliver_notices(
+    state: AppState,
+    worker: String,
+    audit_key: Option<motcua_store::audit::AuditKey>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut ticks: u64 = 0;
+    let mut sealed_up_to: i64 = 0;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -278,6 +289,31 @@ async fn deliver_notices(state: AppState, worker: String, mut stop: watch::Recei
             }
         }
         ticks += 1;
+        if ticks % 600 == 3
+            && let Some(key) = &audit_key
+        {
+            // Seal up to the newest event seen ten minutes ago: every transaction that
+            // took a smaller id has committed by now.
+            let db = &state.store().db;
+            if sealed_up_to > 0 {
+                match db.seal_events(key, sealed_up_to).await {
+                    Ok(Some(last)) => tracing::info!(last, "dossier events sealed"),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot seal the dossier events"),
+                }
+            }
+            match db.last_event_id().await {
+                Ok(id) => sealed_up_to = id,
+                Err(e) => tracing::warn!(error = %e, "cannot read the newest event"),
+            }
+        }
+        if ticks % 600 == 2 {
+            match state.store().db.purge_expired_now().await {
+                Ok(purged) if purged.total() == 0 => {}
+                Ok(purged) => tracing::info!(?purged, "expired sessions and codes purged"),
+                Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions and codes"),
+            }
+        }
         if ticks % 60 == 1 {
             match motcua_app::jobs::tidy_drafts(state.app(), state.config().public_url.as_deref())
                 .await

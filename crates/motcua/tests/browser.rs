@@ -466,6 +466,13 @@ async fn account_pages_on_a_360px_phone() {
         .await
         .unwrap();
     client
+        .find(fantoccini::Locator::Id("mat_khau"))
+        .await
+        .unwrap()
+        .send_keys(common::visitor::PASSWORD)
+        .await
+        .unwrap();
+    client
         .execute(
             "document.querySelector('fieldset.choices').scrollIntoView()",
             vec![],

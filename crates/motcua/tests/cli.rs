@@ -96,6 +96,7 @@ fn every_command_has_help() {
         &["import", "--help"],
         &["import", "admin-units", "--help"],
         &["demo", "--help"],
+        &["verify", "--help"],
     ] {
         let output = motcua(dir.path(), None).args(args).output().unwrap();
         let (stdout, _) = text(&output);
@@ -139,7 +140,8 @@ async fn migrate_and_import_report_what_they_did() {
             text(&output).0
         };
         assert!(
-            run(&["migrate"]).contains("applied migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"),
+            run(&["migrate"])
+                .contains("applied migrations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"),
             "{backend:?}"
         );
         assert!(run(&["migrate"]).contains("database is up to date"));
@@ -325,6 +327,95 @@ async fn serve_starts_with_demo_data_and_restarts_idempotently() {
     }
 }
 
+/// Demo data and its printed sign-ins only on loopback or when asked, never on a
+/// public portal, and never printed once `demo = false`.
+#[tokio::test]
+async fn demo_data_never_reaches_a_public_server() {
+    let test = TestDatabase::new(motcua_store::Backend::Sqlite).await;
+    let dir = test.data_dir.path();
+    let refused = |args: &[&str], envs: &[(&str, &str)], expected: &str| {
+        let mut command = motcua(dir, Some(&test));
+        command.args(args);
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // It must refuse at once; one that starts serving is stopped and fails here.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+        }
+        let output = child.wait_with_output().unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?} {envs:?}: {stdout} {stderr}"
+        );
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expected),
+            "{stderr}"
+        );
+        assert!(!stdout.contains("Demo@2026"), "{stdout}");
+    };
+    let public = [
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--metrics-listen",
+        "127.0.0.1:0",
+    ];
+    refused(&public, &[], "key `public_url`: required outside demo mode");
+    refused(
+        &public,
+        &[
+            ("MOTCUA_DEMO", "true"),
+            ("MOTCUA_PUBLIC_URL", "https://dvc.example.gov.vn"),
+        ],
+        "key `demo`",
+    );
+    // A database that had demo data, served with `demo = false`: nothing printed.
+    let (server, url) = spawn_serve(dir, &test);
+    assert!(server.stdout.join("\n").contains("Demo@2026"));
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    assert!(server.terminate().success());
+    let mut child = motcua(dir, Some(&test))
+        .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
+        .args(["--data-dir", "data"])
+        .env("MOTCUA_DEMO", "false")
+        .env("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8080")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !printed.contains("metrics at") {
+        if reader.read_line(&mut printed).unwrap() == 0 {
+            break;
+        }
+    }
+    assert!(
+        printed.contains("motcua is serving the portal"),
+        "{printed}"
+    );
+    Server {
+        child,
+        stdout: Vec::new(),
+        _reader: reader,
+    }
+    .terminate();
+    assert!(!printed.contains("Demo@2026") && !printed.contains("admin@motcua.example"));
+}
+
 #[tokio::test]
 async fn imported_synonyms_reach_the_search() {
     let test = TestDatabase::new(motcua_store::Backend::Sqlite).await;
@@ -365,4 +456,69 @@ async fn imported_synonyms_reach_the_search() {
         stderr.contains("2 problem"),
         "every problem is listed: {stderr}"
     );
+}
+
+/// `motcua verify` says the audit trail is intact, and exits 1 naming the dossier once
+/// its answers were changed outside the history.
+#[tokio::test]
+async fn verify_checks_the_audit_trail_and_fails_on_a_break() {
+    let test = TestDatabase::new(motcua_store::Backend::Sqlite).await;
+    let dir = test.data_dir.path();
+    let (server, _) = spawn_serve(dir, &test);
+    server.terminate();
+    let seed = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let verify = || {
+        motcua(dir, Some(&test))
+            .args(["--data-dir", "data", "verify"])
+            .env("MOTCUA_AUDIT_KEY", seed)
+            .output()
+            .unwrap()
+    };
+    let mut options = test.options.clone();
+    options.data_dir = dir.join("data");
+    let db = motcua_store::Db::connect(&options).await.unwrap();
+    let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
+    let (dossier, _) = db
+        .create_dossier(&motcua_store::dossiers::NewDossier {
+            code: "000.01.66.H34-261204-0001",
+            procedure_version_id: version.version_id,
+            agency_id: agency.id,
+            applicant_id: None,
+            channel: "online",
+            state: "submitted",
+            form_data: "{\"ho_ten\":\"Nguyễn Văn An\"}",
+            priority: 0,
+            actor_id: None,
+            action: "submit",
+        })
+        .await
+        .unwrap();
+    let output = verify();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout} {stderr}");
+    assert!(
+        stdout.contains("verified 1 dossiers, 1 events, 0 seals (audit key "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("the audit trail is intact"), "{stdout}");
+    sqlx::query("UPDATE dossier SET form_data = '{}' WHERE id = $1")
+        .bind(dossier.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let output = verify();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("broken: dossier 000.01.66.H34-261204-0001: event 1: the answers changed"),
+        "{stderr}"
+    );
+    let bad = motcua(dir, Some(&test))
+        .args(["--data-dir", "data", "verify"])
+        .env("MOTCUA_AUDIT_KEY", "c2hvcnQ=")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).1.contains("key `audit_key`: a seed is 32 bytes"));
 }

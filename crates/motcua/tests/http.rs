@@ -303,14 +303,20 @@ async fn readiness_reports_an_unusable_data_directory() {
         };
         mode(&files, 0o000);
         let not_ready = reqwest::get(app.url("/readyz")).await.unwrap();
+        let details = reqwest::get(format!("{}/readyz", app.metrics))
+            .await
+            .unwrap();
         mode(&files, 0o755);
         assert_eq!(
             not_ready.status(),
             StatusCode::SERVICE_UNAVAILABLE,
             "{backend:?}"
         );
+        // The public answer gives no reasons; the metrics listener does.
         let body: serde_json::Value = not_ready.json().await.unwrap();
-        assert_eq!(body["status"], "unavailable");
+        assert_eq!(body, serde_json::json!({"status": "unavailable"}));
+        assert_eq!(details.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body: serde_json::Value = details.json().await.unwrap();
         assert!(
             body["storage"].as_str().unwrap().contains("mode 000"),
             "{body}"
@@ -320,9 +326,12 @@ async fn readiness_reports_an_unusable_data_directory() {
             let data = app.db.data_dir.path();
             mode(data, 0o000);
             let not_ready = reqwest::get(app.url("/readyz")).await.unwrap();
+            let details = reqwest::get(format!("{}/readyz", app.metrics))
+                .await
+                .unwrap();
             mode(data, 0o755);
             assert_eq!(not_ready.status(), StatusCode::SERVICE_UNAVAILABLE);
-            let body: serde_json::Value = not_ready.json().await.unwrap();
+            let body: serde_json::Value = details.json().await.unwrap();
             assert!(
                 body["database"].as_str().unwrap().contains("mode 000"),
                 "{body}"

@@ -168,6 +168,24 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
             old_device.sign_in(CITIZEN, PASSWORD).await.status(),
             StatusCode::SEE_OTHER
         );
+        let (an, _) = db.account_for_sign_in(CITIZEN).await.unwrap().unwrap();
+        let (token, _) = db
+            .create_api_token(an.id, "cũ", &["account:read"], 3_600_000_000)
+            .await
+            .unwrap();
+        let me = |token: String| {
+            let url = app.url("/api/v1/me");
+            async move {
+                common::raw_client()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(me(token.clone()).await, StatusCode::OK);
 
         // The same answer for an address with an account and one without.
         let mut someone = Visitor::new(&app);
@@ -238,6 +256,11 @@ async fn password_reset_reveals_nothing_and_ends_every_session() {
         assert!(
             !signed_in(&mut old_device).await,
             "sessions end with the reset"
+        );
+        assert_eq!(
+            me(token.clone()).await,
+            StatusCode::UNAUTHORIZED,
+            "{backend:?}: API tokens end with the reset"
         );
         let reused = someone.post_pairs("/dat-lai-mat-khau", &fields).await;
         assert_eq!(
@@ -333,6 +356,7 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
                     ("ten", "Phần mềm kế toán"),
                     ("pham_vi", "account:read"),
                     ("thoi_han", "30"),
+                    ("mat_khau", PASSWORD),
                 ],
             )
             .await;
@@ -398,6 +422,7 @@ async fn api_tokens_are_hashed_scoped_expiring_and_revocable() {
                     ("ten", "Chỉ đọc hồ sơ"),
                     ("pham_vi", "dossiers:read"),
                     ("thoi_han", "90"),
+                    ("mat_khau", PASSWORD),
                 ],
             )
             .await;

@@ -144,3 +144,111 @@ async fn submission_throughput() {
         );
     }
 }
+
+/// Page reads beside a burst of sign-ins (a benchmark; ignored by default): first 8
+/// clients read a procedure page for 10 s alone, then the same while 8 more clients
+/// sign in with wrong passwords, each from its own address behind a trusted proxy (so
+/// every attempt is evaluated, as from many people on the Internet). Prints reads per
+/// second and their latency in both phases, and sign-ins per second.
+///
+/// ```sh
+/// cargo test --release -p motcua --test load sign_ins -- --ignored --nocapture
+/// ```
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run with --release -- --ignored --nocapture"]
+async fn sign_ins_beside_page_reads() {
+    const PHASE: Duration = Duration::from_secs(10);
+    let app = TestApp::start_with(
+        motcua_store::Backend::Sqlite,
+        |c| motcua::config::Config {
+            trusted_proxies: "127.0.0.1".parse().unwrap(),
+            ..c
+        },
+        Default::default(),
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let page = app.url("/thu-tuc/1.004873");
+    let reads = |until: Instant| {
+        (0..8)
+            .map(|_| {
+                let (client, page) = (client.clone(), page.clone());
+                tokio::spawn(async move {
+                    let mut times = Vec::new();
+                    while Instant::now() < until {
+                        let started = Instant::now();
+                        let status = client.get(&page).send().await.unwrap().status();
+                        assert_eq!(status, 200);
+                        times.push(started.elapsed());
+                    }
+                    times
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let report = |name: &str, times: &mut Vec<Duration>| {
+        times.sort();
+        println!(
+            "{name}: {:.0} reads/s, p50 {:.1} ms, p99 {:.1} ms",
+            times.len() as f64 / PHASE.as_secs_f64(),
+            percentile(times, 0.5).as_secs_f64() * 1000.0,
+            percentile(times, 0.99).as_secs_f64() * 1000.0
+        );
+    };
+    let mut alone = Vec::new();
+    for reader in reads(Instant::now() + PHASE) {
+        alone.extend(reader.await.unwrap());
+    }
+    report("page reads alone", &mut alone);
+
+    let mut visitor = common::visitor::Visitor::new(&app);
+    let csrf = visitor.csrf().await;
+    let cookie = visitor.cookie.clone().unwrap();
+    let until = Instant::now() + PHASE;
+    let readers = reads(until);
+    let signers: Vec<_> = (0..8u32)
+        .map(|n| {
+            let (client, url) = (client.clone(), app.url("/dang-nhap"));
+            let (csrf, cookie) = (csrf.clone(), cookie.clone());
+            tokio::spawn(async move {
+                let mut done = 0u32;
+                while Instant::now() < until {
+                    let from = format!("10.{n}.{}.{}", done / 250 % 250, done % 250 + 1);
+                    let status = client
+                        .post(&url)
+                        .header("cookie", format!("motcua_sid={cookie}"))
+                        .header("x-forwarded-for", from)
+                        .form(&[
+                            ("_csrf", csrf.as_str()),
+                            ("dinh_danh", "khong-co@example.net"),
+                            ("mat_khau", "sai-mat-khau"),
+                        ])
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    assert_eq!(status, 401);
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut beside = Vec::new();
+    for reader in readers {
+        beside.extend(reader.await.unwrap());
+    }
+    let mut sign_ins = 0;
+    for signer in signers {
+        sign_ins += signer.await.unwrap();
+    }
+    report("page reads beside sign-ins", &mut beside);
+    println!(
+        "sign-ins: {:.0}/s (each a full argon2id verification)",
+        f64::from(sign_ins) / PHASE.as_secs_f64()
+    );
+}

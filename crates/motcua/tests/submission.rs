@@ -877,19 +877,62 @@ async fn a_volunteer_files_for_a_person_who_takes_over_later() {
                 .unwrap()
                 .contains("/quan-tri/mo-tai-khoan")
         );
+        // Something private in An's document store, which a helper must never see.
+        let an_id = db.account_by_citizen_id(CITIZEN).await.unwrap().unwrap().id;
+        let store = motcua::startup::open_store(&app.config).await.unwrap();
+        let record = store
+            .save_file(bytes::Bytes::from_static(b"%PDF-1.4\n%%EOF\n"))
+            .await
+            .unwrap();
+        let private = db
+            .store_document(&motcua_store::document_store::NewStoredDocument {
+                owner_id: an_id,
+                file_id: record.id,
+                title: "Giấy khai sinh",
+                file_name: "khai-sinh-rieng.pdf",
+                origin: motcua_store::document_store::Origin::Uploaded,
+                dossier_id: None,
+            })
+            .await
+            .unwrap();
+        let ask = |code: &str| {
+            vec![
+                ("_csrf".to_string(), csrf.clone()),
+                ("so_can_cuoc".to_string(), CITIZEN.to_string()),
+                ("thu_tuc".to_string(), "1.004873".to_string()),
+                ("da_kiem_tra".to_string(), "1".to_string()),
+                ("ma_dong_y".to_string(), code.to_string()),
+            ]
+        };
+        // A volunteer needs the person's consent: a code goes to An's own phone, and
+        // nothing of An's is shown until it is read out.
+        let asked = volunteer.post_pairs("/quan-tri/nop-ho-tro", &ask("")).await;
+        assert_eq!(asked.status(), StatusCode::OK, "{backend:?}");
+        let html = asked.text().await.unwrap();
+        assert!(html.contains("id=\"ma_dong_y\""), "{html}");
+        assert!(!html.contains("Nguyễn Văn An") && !html.contains("/ho-so-nhap/"));
+        let sms = common::last_message_to(&db, "+84905123456").await.unwrap();
+        let consent = common::six_digits(&sms);
+        let wrong = if consent == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let refused = volunteer
+            .post_pairs("/quan-tri/nop-ho-tro", &ask(wrong))
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let started = volunteer
-            .post(
-                "/quan-tri/nop-ho-tro",
-                &[
-                    ("_csrf", &csrf),
-                    ("so_can_cuoc", CITIZEN),
-                    ("thu_tuc", "1.004873"),
-                    ("da_kiem_tra", "1"),
-                ],
-            )
+            .post_pairs("/quan-tri/nop-ho-tro", &ask(&consent))
             .await;
         assert_eq!(started.status(), StatusCode::SEE_OTHER, "{backend:?}");
         let first = location(&started);
+        let log = db.security_events(Some(an_id), 10).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.kind == "assisted_filing" && e.detail.contains("đồng ý bằng mã")),
+            "{backend:?}: recorded on An's security log"
+        );
         let base = first.trim_end_matches("/buoc/nguoi_yeu_cau").to_string();
         // Prefilled with the person's details, not the volunteer's.
         let page = volunteer.get(&first).await.text().await.unwrap();
@@ -923,13 +966,41 @@ async fn a_volunteer_files_for_a_person_who_takes_over_later() {
             volunteer.post_pairs(&second, &fields).await.status(),
             StatusCode::SEE_OTHER
         );
+        // The helper attaches what the person brought, never from their store.
+        let documents = volunteer
+            .get(&format!("{base}/giay-to"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!documents.contains("khai-sinh-rieng.pdf"), "{backend:?}");
+        let marker = "name=\"khe\" value=\"";
+        let at = documents.find(marker).expect("a slot to attach to") + marker.len();
+        let slot = documents[at..].split('"').next().unwrap().to_string();
+        let reuse = volunteer
+            .post(
+                &format!("{base}/giay-to/dung-lai"),
+                &[
+                    ("_csrf", &csrf),
+                    ("khe", &slot),
+                    ("tai_lieu", &private.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(reuse.status(), StatusCode::NOT_FOUND, "{backend:?}");
         let submitted = volunteer
             .post(&format!("{base}/nop"), &[("_csrf", &csrf)])
             .await;
         assert_eq!(submitted.status(), StatusCode::SEE_OTHER, "{backend:?}");
         let confirmation = location(&submitted);
-        // The helper can print the receipt for the person.
+        // The helper can print the receipt for the person, just after submitting.
         assert_eq!(volunteer.get(&confirmation).await.status(), StatusCode::OK);
+        // The draft is no longer the helper's.
+        assert_eq!(
+            volunteer.get(&first).await.status(),
+            StatusCode::NOT_FOUND,
+            "{backend:?}"
+        );
         let code = confirmation
             .trim_start_matches("/ho-so/")
             .trim_end_matches("/da-nop")
@@ -963,6 +1034,16 @@ async fn a_volunteer_files_for_a_person_who_takes_over_later() {
             .await
             .unwrap();
         assert!(page.contains("Trực tuyến có hỗ trợ"), "{page}");
+        // The helper's access ends with their role.
+        let agency = db.agency_by_code("000.01.66.H34").await.unwrap().unwrap();
+        db.revoke_role(volunteer_id, Some(agency.id), "volunteer")
+            .await
+            .unwrap();
+        assert_eq!(
+            volunteer.get(&confirmation).await.status(),
+            StatusCode::NOT_FOUND,
+            "{backend:?}"
+        );
     }
 }
 

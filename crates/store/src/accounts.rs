@@ -54,7 +54,10 @@ const COLUMNS: &str = "id, kind, full_name, citizen_id, tax_code, email, phone";
 impl Db {
     /// Creates an account; the password, if any, is stored as an argon2id hash.
     pub async fn create_account(&self, input: &AccountInput<'_>) -> StoreResult<Account> {
-        let hash = input.password.map(password::hash_password).transpose()?;
+        let hash = match input.password {
+            Some(p) => Some(password::hash(p).await?),
+            None => None,
+        };
         let now = time::now_micros();
         Ok(sqlx::query_as::<_, Account>(AssertSqlSafe(format!(
             "INSERT INTO account (kind, full_name, citizen_id, tax_code, email, phone, password_hash, created_at, updated_at) \
@@ -141,7 +144,10 @@ impl Db {
                 .fetch_optional(self.pool())
                 .await?
                 .flatten();
-        Ok(hash.is_some_and(|h| password::verify_password(candidate, &h)))
+        Ok(match hash {
+            Some(h) => password::verify(candidate, &h).await,
+            None => false,
+        })
     }
 
     /// Grants a role; granting it again is a no-op. Returns whether it is new.
@@ -397,7 +403,7 @@ impl Db {
 
     /// Sets (or replaces) the password, stored as an argon2id hash.
     pub async fn set_password(&self, account_id: i64, new_password: &str) -> StoreResult<()> {
-        let hash = password::hash_password(new_password)?;
+        let hash = password::hash(new_password).await?;
         sqlx::query("UPDATE account SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(time::now_micros())
@@ -467,5 +473,58 @@ impl Db {
         .bind(account_id)
         .fetch_all(self.pool())
         .await?)
+    }
+}
+
+impl Db {
+    /// Hands an account to the person the national e-ID just proved holds its citizen
+    /// ID, when nobody had checked that identity before: whoever registered it may
+    /// have been someone else, so every way in they could hold is cleared (password,
+    /// contacts and their verification, address, other linked identities, live codes,
+    /// sessions, API tokens) and the name is the e-ID's. Returns how many sessions
+    /// and tokens ended.
+    pub async fn reclaim_for_identity(
+        &self,
+        account_id: i64,
+        full_name: &str,
+    ) -> StoreResult<(u64, u64)> {
+        let now = time::now_micros();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE account SET password_hash = NULL, email = NULL, phone = NULL, \
+             email_verified_at = NULL, phone_verified_at = NULL, address = NULL, \
+             full_name = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(full_name)
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM external_identity WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE one_time_code SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        let sessions = sqlx::query("DELETE FROM web_session WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query(
+            "UPDATE api_token SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok((sessions, tokens))
     }
 }

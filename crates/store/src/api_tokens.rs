@@ -97,6 +97,27 @@ impl Db {
         .await?)
     }
 
+    /// Revokes every live token of an account; returns how many.
+    pub async fn revoke_account_api_tokens(&self, account_id: i64) -> StoreResult<u64> {
+        Ok(sqlx::query(
+            "UPDATE api_token SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(time::now_micros())
+        .bind(account_id)
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+
+    /// Shuts out whoever holds a session or an API token of the account (after a new
+    /// password, "sign out everywhere", a set-up code or an e-ID reclaim): returns how
+    /// many sessions ended and how many tokens were revoked.
+    pub async fn end_sessions_and_tokens(&self, account_id: i64) -> StoreResult<(u64, u64)> {
+        let sessions = self.delete_account_sessions(account_id).await?;
+        let tokens = self.revoke_account_api_tokens(account_id).await?;
+        Ok((sessions, tokens))
+    }
+
     /// Revokes a token of `account_id`; returns it if it was live until now.
     pub async fn revoke_api_token(
         &self,

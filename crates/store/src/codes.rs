@@ -14,6 +14,9 @@ pub enum Purpose {
     EmailVerify,
     AccountSetup,
     PasswordReset,
+    /// The person agrees that a helper at a counter files for them (read out by the
+    /// person from their phone or mailbox).
+    AssistConsent,
 }
 
 impl Purpose {
@@ -24,6 +27,7 @@ impl Purpose {
             Purpose::EmailVerify => "email_verify",
             Purpose::AccountSetup => "account_setup",
             Purpose::PasswordReset => "password_reset",
+            Purpose::AssistConsent => "assist_consent",
         }
     }
 }
@@ -87,7 +91,6 @@ struct Live {
     id: i64,
     account_id: Option<i64>,
     code_hash: String,
-    attempts: i64,
     expires_at: i64,
 }
 
@@ -167,7 +170,7 @@ impl Db {
         code: &str,
     ) -> StoreResult<Result<Option<i64>, CodeRejection>> {
         let live = sqlx::query_as::<_, Live>(
-            "SELECT id, account_id, code_hash, attempts, expires_at FROM one_time_code \
+            "SELECT id, account_id, code_hash, expires_at FROM one_time_code \
              WHERE purpose = $1 AND target = $2 AND used_at IS NULL ORDER BY created_at DESC LIMIT 1",
         )
         .bind(purpose.as_str())
@@ -190,7 +193,7 @@ impl Db {
             live: Live,
         }
         let row = sqlx::query_as::<_, Row>(
-            "SELECT target, id, account_id, code_hash, attempts, expires_at FROM one_time_code \
+            "SELECT target, id, account_id, code_hash, expires_at FROM one_time_code \
              WHERE purpose = $1 AND code_hash = $2 AND used_at IS NULL",
         )
         .bind(purpose.as_str())
@@ -218,15 +221,22 @@ impl Db {
         if live.expires_at <= now {
             return Ok(Err(CodeRejection::Expired));
         }
-        if live.attempts >= MAX_ATTEMPTS {
+        // Take an attempt before comparing, in one statement: parallel guesses each
+        // take their own, and none is compared once the attempts are spent.
+        let taken: Option<i64> = sqlx::query_scalar(
+            "UPDATE one_time_code SET attempts = attempts + 1 \
+             WHERE id = $1 AND attempts < $2 AND used_at IS NULL RETURNING attempts",
+        )
+        .bind(live.id)
+        .bind(MAX_ATTEMPTS)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(attempts) = taken else {
+            // Spent, by earlier or parallel attempts (or used meanwhile).
             return Ok(Err(CodeRejection::TooManyAttempts));
-        }
+        };
         if hash(code) != live.code_hash {
-            sqlx::query("UPDATE one_time_code SET attempts = attempts + 1 WHERE id = $1")
-                .bind(live.id)
-                .execute(self.pool())
-                .await?;
-            let left = MAX_ATTEMPTS - live.attempts - 1;
+            let left = MAX_ATTEMPTS - attempts;
             return Ok(Err(if left > 0 {
                 CodeRejection::Wrong {
                     attempts_left: left,

@@ -2,6 +2,7 @@
 //! queues, notes between officials and messages to the applicant, result documents,
 //! workflow definitions, and the register of received dossiers.
 
+use motcua_domain::dossier::{Channel, DossierState};
 use sqlx::AssertSqlSafe;
 
 use crate::dossiers::{DOSSIER_COLUMNS, Dossier};
@@ -12,8 +13,10 @@ use crate::{Db, StoreError, StoreResult, time};
 pub struct QueueEntry {
     pub id: i64,
     pub code: String,
-    pub state: String,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub state: DossierState,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub procedure_code: String,
     pub procedure_name: String,
     pub applicant_name: Option<String>,
@@ -89,7 +92,8 @@ pub struct RegisterRow {
     pub due_at: Option<i64>,
     pub extended_due_at: Option<i64>,
     pub finished_at: Option<i64>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: DossierState,
 }
 
 const QUEUE_COLUMNS: &str = "d.id, d.code, d.state, d.channel, p.code AS procedure_code, p.name AS procedure_name, \

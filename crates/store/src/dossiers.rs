@@ -283,16 +283,9 @@ impl Db {
         form_data: Option<&str>,
     ) -> StoreResult<(Dossier, DossierEvent)> {
         let mut tx = self.begin_write().await?;
-        let mut moved = advance_in(
-            &mut tx,
-            dossier_id,
-            expected_version,
-            event,
-            form_data,
-            Some(progress),
-        )
-        .await;
-        if moved.is_ok() && event.action == "supplement" {
+        // A supplement's documents count from this move on (before the event, which
+        // records the files as they stand after it); undone with the move if it fails.
+        if event.action == "supplement" {
             let marked = sqlx::query(
                 "UPDATE dossier_attachment SET added_by = 'supplementation' \
                  WHERE dossier_id = $1 AND added_by = 'pending'",
@@ -301,9 +294,18 @@ impl Db {
             .execute(&mut *tx)
             .await;
             if let Err(e) = marked {
-                moved = Err(e.into());
+                return finish(tx, Err(e.into())).await;
             }
         }
+        let moved = advance_in(
+            &mut tx,
+            dossier_id,
+            expected_version,
+            event,
+            form_data,
+            Some(progress),
+        )
+        .await;
         finish(tx, moved).await
     }
 
@@ -472,6 +474,9 @@ pub(crate) async fn insert_event(
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
     };
+    // The answers and files as they stand after this change, in the chain.
+    let content = crate::audit::content_of(tx, dossier_id).await?;
+    let data = crate::audit::with_content(input.data, content);
     let mut event = DossierEvent {
         id: 0,
         dossier_id,
@@ -482,7 +487,7 @@ pub(crate) async fn insert_event(
         from_state: from_state.map(str::to_string),
         to_state: input.to_state.to_string(),
         note: input.note.to_string(),
-        data: input.data.to_string(),
+        data,
         prev_hash,
         hash: String::new(),
     };

@@ -2,6 +2,7 @@
 //! with optimistic versions, the attached documents, expiry with a warning first, and
 //! the submission that turns a draft into a dossier exactly once.
 
+use motcua_domain::dossier::DossierState;
 use sqlx::AssertSqlSafe;
 
 use crate::document_store::{STORED_COLUMNS, StoredDocument};
@@ -73,7 +74,8 @@ pub struct Submission<'a> {
 pub struct DossierSummary {
     pub id: i64,
     pub code: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: DossierState,
     pub procedure_code: String,
     pub procedure_name: String,
     pub applicant_id: Option<i64>,
@@ -352,6 +354,15 @@ impl Db {
             action: "submit",
         };
         let dossier = insert_dossier_row(&mut tx, &new, now).await?;
+        sqlx::query(
+            "INSERT INTO dossier_attachment (dossier_id, slot, document_id, added_by, added_at) \
+             SELECT $1, slot, document_id, 'submission', $2 FROM draft_attachment WHERE draft_id = $3",
+        )
+        .bind(dossier.id)
+        .bind(now)
+        .bind(draft_id)
+        .execute(&mut *tx)
+        .await?;
         insert_event(
             &mut tx,
             dossier.id,
@@ -365,15 +376,6 @@ impl Db {
             },
             now,
         )
-        .await?;
-        sqlx::query(
-            "INSERT INTO dossier_attachment (dossier_id, slot, document_id, added_by, added_at) \
-             SELECT $1, slot, document_id, 'submission', $2 FROM draft_attachment WHERE draft_id = $3",
-        )
-        .bind(dossier.id)
-        .bind(now)
-        .bind(draft_id)
-        .execute(&mut *tx)
         .await?;
         // From this process's numbers (PostgreSQL), else from the counter row, in the
         // transaction (SQLite, or when other submissions just used the numbers up).

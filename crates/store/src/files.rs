@@ -157,6 +157,14 @@ impl FileStore {
     }
 
     /// Proves the storage can be written, read back and cleaned up; for `/readyz`.
+    /// The directory of local storage (none for S3).
+    pub fn local_dir(&self) -> Option<&std::path::Path> {
+        match &self.location {
+            StorageLocation::Local(dir) => Some(dir),
+            StorageLocation::S3 { .. } => None,
+        }
+    }
+
     pub async fn check(&self, probe_name: &str) -> Result<(), String> {
         if let StorageLocation::Local(dir) = &self.location {
             check_directory(dir)?;

@@ -34,6 +34,37 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// At most this many hashes are computed at once, each on a blocking thread: a burst
+/// of sign-ins then waits its turn instead of stalling every other request on the
+/// async workers (argon2 takes tens of milliseconds of CPU by design). One core is
+/// left for everything else.
+static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+});
+
+async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _slot = SLOTS
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("password hashing does not panic")
+}
+
+/// [`hash_password`] on a blocking thread, limited as described at [`SLOTS`].
+pub async fn hash(password: &str) -> StoreResult<String> {
+    let password = password.to_string();
+    off_the_workers(move || hash_password(&password)).await
+}
+
+/// [`verify_password`] on a blocking thread, limited as described at [`SLOTS`].
+pub async fn verify(password: &str, phc: &str) -> bool {
+    let (password, phc) = (password.to_string(), phc.to_string());
+    off_the_workers(move || verify_password(&password, &phc)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

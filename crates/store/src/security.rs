@@ -22,11 +22,12 @@ pub const FREE_FAILURES: i64 = 5;
 /// The longest delay.
 const MAX_DELAY_SECS: i64 = 15 * 60;
 
-/// The throttle's answer after a failure.
+/// An attempt the throttle let through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Throttled {
     pub failures: i64,
-    /// No attempt is evaluated before this instant (UTC microseconds).
+    /// No further attempt is evaluated before this instant (UTC microseconds; 0
+    /// when there is no delay).
     pub blocked_until: i64,
 }
 
@@ -65,55 +66,80 @@ impl Db {
         .await?)
     }
 
-    /// Until when attempts under `key` (an account or a client address) are refused
-    /// without being evaluated, if they are now.
-    pub async fn throttle_blocked_until(&self, key: &str) -> StoreResult<Option<i64>> {
-        let now = time::now_micros();
-        let until: Option<i64> =
-            sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(until.filter(|&until| until > now))
+    /// Takes an attempt under `key` (an account or a client address) before it is
+    /// evaluated, counting it as a failure until [`Db::throttle_refund`] or
+    /// [`Db::throttle_reset`] says otherwise. After [`FREE_FAILURES`] in the window,
+    /// each further attempt doubles the delay before the next (2 s, 4 s, 8 s, … up to
+    /// 15 minutes). `Err(until)`: refused without evaluation until then.
+    ///
+    /// Atomic: the row changes only if nobody changed it since it was read, so
+    /// parallel attempts each count, and none passes a delay another has just set.
+    pub async fn throttle_take(&self, key: &str) -> StoreResult<Result<Throttled, i64>> {
+        sqlx::query(
+            "INSERT INTO sign_in_throttle (key, failures, first_failure_at, blocked_until) \
+             VALUES ($1, 0, $2, 0) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(time::now_micros())
+        .execute(self.pool())
+        .await?;
+        loop {
+            let now = time::now_micros();
+            let (seen, first, until): (i64, i64, i64) = sqlx::query_as(
+                "SELECT failures, first_failure_at, blocked_until FROM sign_in_throttle WHERE key = $1",
+            )
+            .bind(key)
+            .fetch_one(self.pool())
+            .await?;
+            if until > now {
+                return Ok(Err(until));
+            }
+            let (failures, first_at) = if now - first < WINDOW_MICROS {
+                (seen + 1, first)
+            } else {
+                (1, now)
+            };
+            let blocked_until = if failures > FREE_FAILURES {
+                let exponent = (failures - FREE_FAILURES).min(20) as u32;
+                now + 2i64.pow(exponent).min(MAX_DELAY_SECS) * 1_000_000
+            } else {
+                0
+            };
+            let changed = sqlx::query(
+                "UPDATE sign_in_throttle SET failures = $1, first_failure_at = $2, blocked_until = $3 \
+                 WHERE key = $4 AND failures = $5 AND first_failure_at = $6 AND blocked_until = $7",
+            )
+            .bind(failures)
+            .bind(first_at)
+            .bind(blocked_until)
+            .bind(key)
+            .bind(seen)
+            .bind(first)
+            .bind(until)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                return Ok(Ok(Throttled {
+                    failures,
+                    blocked_until,
+                }));
+            }
+            // Another attempt changed the row first: read it again.
+        }
     }
 
-    /// Counts a failure: after [`FREE_FAILURES`] in the window, each further failure
-    /// doubles the delay (2 s, 4 s, 8 s, … up to 15 minutes).
-    pub async fn throttle_failure(&self, key: &str) -> StoreResult<Throttled> {
-        let now = time::now_micros();
-        let mut tx = self.begin_write().await?;
-        let current: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT failures, first_failure_at FROM sign_in_throttle WHERE key = $1",
-        )
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (failures, first) = match current {
-            Some((failures, first)) if now - first < WINDOW_MICROS => (failures + 1, first),
-            _ => (1, now),
-        };
-        let blocked_until = if failures > FREE_FAILURES {
-            let exponent = (failures - FREE_FAILURES).min(20) as u32;
-            now + 2i64.pow(exponent).min(MAX_DELAY_SECS) * 1_000_000
-        } else {
-            0
-        };
+    /// Gives back an attempt taken under `key` that succeeded (a client address shared
+    /// by many people is not slowed by their successful sign-ins).
+    pub async fn throttle_refund(&self, key: &str) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO sign_in_throttle (key, failures, first_failure_at, blocked_until) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
-             first_failure_at = excluded.first_failure_at, blocked_until = excluded.blocked_until",
+            "UPDATE sign_in_throttle SET failures = failures - 1, blocked_until = 0 \
+             WHERE key = $1 AND failures > 0",
         )
         .bind(key)
-        .bind(failures)
-        .bind(first)
-        .bind(blocked_until)
-        .execute(&mut *tx)
+        .execute(self.pool())
         .await?;
-        tx.commit().await?;
-        Ok(Throttled {
-            failures,
-            blocked_until,
-        })
+        Ok(())
     }
 
     /// Forgets the failures under `key` (after a successful sign-in).

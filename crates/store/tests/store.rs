@@ -494,3 +494,90 @@ async fn test_databases_clean_up_despite_abandoned_transactions() {
         );
     }
 }
+
+/// Item 16 of the security review: the events carry the dossier's content, so answers
+/// changed outside the history are found; signed seals find events cut off the end
+/// or removed, and a seal signed with another key.
+#[tokio::test]
+async fn the_audit_trail_finds_changed_content_cut_off_events_and_forged_seals() {
+    use motcua_store::audit::AuditKey;
+    let key = AuditKey::from_base64_seed("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap();
+    let other = AuditKey::from_base64_seed("HxwdHhkaGxwVFhcYERITFA0ODxAJCgsMBQYHCAECAwQ=").unwrap();
+    assert!(AuditKey::from_base64_seed("c2hvcnQ=").is_err());
+    for backend in backends() {
+        let (_test, db) = seeded(backend).await;
+        let dossier = a_dossier(&db).await;
+        let (dossier, _) = db
+            .append_dossier_event(
+                dossier.id,
+                dossier.version,
+                &EventInput {
+                    actor_id: None,
+                    action: "receive",
+                    to_state: "received",
+                    note: "",
+                    data: "{}",
+                },
+            )
+            .await
+            .unwrap();
+        let events = db.dossier_events(dossier.id).await.unwrap();
+        let data: serde_json::Value = serde_json::from_str(&events[1].data).unwrap();
+        assert_eq!(
+            data["content"]["answers_sha256"].as_str().unwrap().len(),
+            64
+        );
+        let report = db.verify_all(Some(&key)).await.unwrap();
+        assert_eq!(report.problems, Vec::<String>::new(), "{backend:?}");
+        assert_eq!((report.dossiers, report.events, report.unsealed), (1, 2, 2));
+
+        // Sealed, then the last event cut off: the chain alone still looks whole.
+        let last = db.last_event_id().await.unwrap();
+        assert_eq!(db.seal_events(&key, last).await.unwrap(), Some(last));
+        assert_eq!(
+            db.seal_events(&key, last).await.unwrap(),
+            None,
+            "nothing new"
+        );
+        assert!(db.verify_all(Some(&key)).await.unwrap().problems.is_empty());
+        let forged = db.verify_all(Some(&other)).await.unwrap();
+        assert!(forged.problems[0].contains("signed with key"), "{forged:?}");
+        // Someone who can lift the append-only guard cuts off the last event.
+        let lift = match backend {
+            Backend::Sqlite => "DROP TRIGGER dossier_event_no_delete",
+            Backend::Postgres => {
+                "ALTER TABLE dossier_event DISABLE TRIGGER dossier_event_no_change"
+            }
+        };
+        sqlx::query(lift).execute(db.pool()).await.unwrap();
+        sqlx::query("DELETE FROM dossier_event WHERE id = $1")
+            .bind(last)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.verify_dossier_chain(dossier.id).await.unwrap(),
+            ChainVerdict::Intact { events: 1 }
+        ));
+        let cut = db.verify_all(Some(&key)).await.unwrap();
+        assert!(
+            cut.problems
+                .iter()
+                .any(|p| p.contains("events were removed")),
+            "{backend:?}: {cut:?}"
+        );
+
+        // Answers changed behind the history's back.
+        sqlx::query("UPDATE dossier SET form_data = '{\"ho_ten\":\"Người Khác\"}' WHERE id = $1")
+            .bind(dossier.id)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        match db.audit_dossier(dossier.id).await.unwrap() {
+            ChainVerdict::Broken { reason, .. } => {
+                assert!(reason.contains("the answers"), "{reason}")
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+    }
+}

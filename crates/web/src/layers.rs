@@ -80,7 +80,8 @@ pub fn apply(routes: Router<AppState>, config: &WebConfig, state: AppState) -> R
         // of forms, then the session itself.
         .layer(middleware::from_fn_with_state(state.clone(), auth::policy::enforce))
         .layer(middleware::from_fn(auth::csrf::check))
-        .layer(middleware::from_fn_with_state(state, auth::session::load))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::session::load))
+        .layer(middleware::from_fn_with_state(state, crate::proxy::resolve))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))

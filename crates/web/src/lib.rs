@@ -14,6 +14,7 @@ pub mod metrics;
 pub use motcua_app::notify;
 pub mod oidc;
 mod pages;
+pub mod proxy;
 pub use motcua_app::places;
 mod routes;
 mod serve;
@@ -51,6 +52,12 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Working days before the due time when a dossier's holder and desk are warned.
     pub deadline_warning_days: u32,
+    /// Demo mode: messages go to the sandbox mailbox (and its page exists). Outside
+    /// it no message is written anywhere readable; without a configured provider
+    /// sending fails with that reason.
+    pub demo: bool,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client's address.
+    pub trusted_proxies: proxy::TrustedProxies,
 }
 
 impl Default for WebConfig {
@@ -65,6 +72,8 @@ impl Default for WebConfig {
             draft_ttl_days: 30,
             max_upload_bytes: 20 * 1024 * 1024,
             deadline_warning_days: 2,
+            demo: false,
+            trusted_proxies: proxy::TrustedProxies::default(),
         }
     }
 }
@@ -85,7 +94,11 @@ struct Inner {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig, catalog: Arc<catalog::Catalog>) -> Self {
-        let notifier = notify::Notifier::sandbox(store.db.clone());
+        let notifier = if config.demo {
+            notify::Notifier::sandbox(store.db.clone())
+        } else {
+            notify::Notifier::unconfigured()
+        };
         let settings = motcua_app::Settings {
             draft_ttl_days: config.draft_ttl_days,
             max_upload_bytes: config.max_upload_bytes,

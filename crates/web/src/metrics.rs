@@ -49,11 +49,12 @@ pub(crate) fn record_request(method: &str, route: &str, status: u16, elapsed: Du
     .record(elapsed.as_secs_f64());
 }
 
-/// The metrics listener's router: `GET /metrics`.
+/// The metrics listener's router: `GET /metrics`, and `GET /readyz` with details.
 pub fn metrics_app(state: AppState) -> Router {
     recorder();
     Router::new()
         .route("/metrics", get(render))
+        .route("/readyz", get(crate::health::readyz_details))
         .with_state(state)
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use motcua_docs::Sheet;
-use motcua_domain::dossier::{EventData, ReturnChannel};
+use motcua_domain::dossier::{DossierState, EventData, ReturnChannel};
 use motcua_store::desk::RegisterRow;
 
 use crate::text::local_time;
@@ -143,7 +143,7 @@ fn contact(entry: &RegisterRow) -> String {
 
 /// When and how the result was returned, from the dossier's history.
 async fn returned(app: &App, entry: &RegisterRow) -> Result<(String, String), Error> {
-    if entry.state != "returned" {
+    if entry.state != DossierState::Returned {
         return Ok((String::new(), String::new()));
     }
     let events = app.store().db.dossier_events(entry.id).await?;

@@ -14,8 +14,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub use sandbox::SandboxChannel;
-pub use worker::{deliver_pending, tell_account};
+pub use sandbox::{NoChannel, SandboxChannel};
+pub use worker::{SecurityNotice, deliver_pending, queue_security_notice, tell_account};
 
 /// The kind of address a message goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +74,15 @@ impl Notifier {
         Self::new(
             Arc::new(SandboxChannel::new(db.clone(), ChannelKind::Sms)),
             Arc::new(SandboxChannel::new(db, ChannelKind::Email)),
+        )
+    }
+
+    /// No channel configured: every message is refused (a deployment outside demo
+    /// mode before its providers are set up).
+    pub fn unconfigured() -> Self {
+        Self::new(
+            Arc::new(NoChannel::new(ChannelKind::Sms)),
+            Arc::new(NoChannel::new(ChannelKind::Email)),
         )
     }
 

@@ -33,3 +33,27 @@ impl NotificationChannel for SandboxChannel {
         })
     }
 }
+
+/// No provider configured for this kind of address (outside demo mode, until one is):
+/// every message is refused with that reason, so nothing is silently dropped.
+#[derive(Clone, Debug)]
+pub struct NoChannel {
+    kind: ChannelKind,
+}
+
+impl NoChannel {
+    pub fn new(kind: ChannelKind) -> Self {
+        Self { kind }
+    }
+}
+
+impl NotificationChannel for NoChannel {
+    fn send<'a>(&'a self, _message: &'a Message) -> Sending<'a> {
+        Box::pin(async move {
+            Err(SendError(format!(
+                "no {} provider is configured",
+                self.kind.as_str()
+            )))
+        })
+    }
+}

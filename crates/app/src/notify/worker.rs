@@ -15,6 +15,32 @@ struct SignInFailures {
     ip: String,
 }
 
+/// A security notice to an account's owner (a set-up code issued at a counter, an
+/// e-ID reclaim): sent to every verified contact whatever the preferences.
+#[derive(serde::Serialize, Deserialize)]
+pub struct SecurityNotice {
+    pub account_id: i64,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues a security notice (delivered with retries by [`deliver_pending`]).
+pub async fn queue_security_notice(
+    app: &App,
+    notice: &SecurityNotice,
+    dedupe_key: &str,
+) -> motcua_store::StoreResult<()> {
+    let payload = serde_json::to_string(notice).unwrap_or_default();
+    motcua_store::outbox::enqueue(
+        app.store().db.pool(),
+        "notify.security_notice",
+        &payload,
+        Some(dedupe_key),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Delivers due notices; returns how many were delivered.
 pub async fn deliver_pending(state: &App, worker: &str) -> motcua_store::StoreResult<usize> {
     let db = &state.store().db;
@@ -66,6 +92,25 @@ async fn deliver(state: &App, topic: &str, payload: &str) -> Result<(), String> 
                 tracing::warn!(
                     account = id,
                     "no verified contact to warn of sign-in failures"
+                );
+            }
+            Ok(())
+        }
+        "notify.security_notice" => {
+            let notice: SecurityNotice =
+                serde_json::from_str(payload).map_err(|e| e.to_string())?;
+            let sent = tell_account(
+                state,
+                notice.account_id,
+                &notice.subject,
+                &notice.body,
+                false,
+            )
+            .await?;
+            if !sent {
+                tracing::warn!(
+                    account = notice.account_id,
+                    "no verified contact for a security notice"
                 );
             }
             Ok(())

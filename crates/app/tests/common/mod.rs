@@ -3,9 +3,11 @@
 
 #![allow(dead_code)]
 
+use motcua_app::desk::{Act, Capacity, DeskRequest, act, decide, describe};
 use motcua_app::notify::Notifier;
-use motcua_app::{Actor, App};
+use motcua_app::{Actor, App, Error};
 use motcua_store::accounts::AccountInput;
+use motcua_store::dossiers::NewDossier;
 use motcua_store::testing::TestDatabase;
 use motcua_store::{Db, FileStore, StorageConfig, Store};
 
@@ -73,4 +75,53 @@ pub fn marital_answers() -> String {
         "tinh_trang": "Chưa đăng ký kết hôn với ai", "muc_dich": "Để vay vốn ngân hàng", "so_ban": "1"
     })
     .to_string()
+}
+
+/// Files An's marital status certificate at Nha Trang.
+pub async fn filed(db: &Db, an: &Actor, code: &str) {
+    let agency = db.agency_by_code(NHA_TRANG).await.unwrap().unwrap();
+    let version = db.current_procedure("1.004873").await.unwrap().unwrap();
+    db.create_dossier(&NewDossier {
+        code,
+        procedure_version_id: version.version_id,
+        agency_id: agency.id,
+        applicant_id: Some(an.account.id),
+        channel: "online",
+        state: "submitted",
+        form_data: &marital_answers(),
+        priority: 0,
+        actor_id: Some(an.account.id),
+        action: "submit",
+    })
+    .await
+    .unwrap();
+}
+
+/// Reads `request` as the pages and the API do, and applies it as `who`.
+pub async fn attempt(
+    app: &App,
+    who: &Actor,
+    code: &str,
+    request: &DeskRequest,
+    capacity: Capacity,
+) -> Result<(), Error> {
+    let db = &app.store().db;
+    let dossier = db.dossier_by_code(code).await?.ok_or(Error::NotFound)?;
+    let desk = describe(app, dossier).await?;
+    let action = decide(app, &desk, request).await?;
+    let act_request = Act {
+        action,
+        note: String::new(),
+        expected_version: desk.dossier.version,
+        capacity,
+    };
+    act(app, who, &desk, act_request).await?;
+    Ok(())
+}
+
+pub fn request(action: &str) -> DeskRequest {
+    DeskRequest {
+        action: action.into(),
+        ..DeskRequest::default()
+    }
 }

@@ -124,8 +124,8 @@ pub async fn queue(
             .map(|e| QueueItem {
                 procedure: e.procedure_name,
                 applicant: e.applicant_name,
-                channel: e.channel,
-                state: e.state,
+                channel: e.channel.to_string(),
+                state: e.state.to_string(),
                 holder: e.holder_id,
                 submitted_at: e.submitted_at.map(rfc3339),
                 due_at: e.extended_due_at.or(e.due_at).map(rfc3339),

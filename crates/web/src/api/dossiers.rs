@@ -292,7 +292,7 @@ pub async fn attach(
     };
     let document = match (reuse, file) {
         (Some(document_id), _) => {
-            match reuse_in_draft(state.app(), &view.draft, slot, document_id).await {
+            match reuse_in_draft(state.app(), &view, slot, document_id).await {
                 Err(motcua_app::Error::NotFound) => {
                     return Err(AppError::field(
                         "document_id",

@@ -48,11 +48,23 @@ pub async fn check(request: Request, next: Next) -> Response {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let boundary = request
+    let boundary = match request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(multipart_boundary);
+        .map(multipart_boundary)
+    {
+        Some(Err(TooLong)) => {
+            tracing::warn!(path = %request.uri().path(), "multipart boundary over 70 characters");
+            return AppError::field(
+                "_csrf",
+                "Biểu mẫu gửi lên không đúng định dạng (ranh giới multipart dài quá 70 ký tự).",
+            )
+            .into_response();
+        }
+        Some(Ok(boundary)) => boundary,
+        None => None,
+    };
     let (parts, body) = request.into_parts();
     // Uploads are bounded by the application's body limit, applied before this.
     let limit = if boundary.is_some() {
@@ -79,17 +91,31 @@ pub async fn check(request: Request, next: Next) -> Response {
         .await
 }
 
-/// The boundary of a `multipart/form-data` body.
-fn multipart_boundary(content_type: &str) -> Option<String> {
-    let (kind, params) = content_type.split_once(';')?;
+/// The longest boundary RFC 2046 allows.
+const MAX_BOUNDARY: usize = 70;
+
+/// A boundary longer than [`MAX_BOUNDARY`].
+#[derive(Debug, PartialEq, Eq)]
+struct TooLong;
+
+/// The boundary of a `multipart/form-data` body (none for other types); one longer
+/// than RFC 2046 allows is refused, so the scan below stays cheap.
+fn multipart_boundary(content_type: &str) -> Result<Option<String>, TooLong> {
+    let Some((kind, params)) = content_type.split_once(';') else {
+        return Ok(None);
+    };
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
-        return None;
+        return Ok(None);
     }
-    params.split(';').find_map(|p| {
+    let boundary = params.split(';').find_map(|p| {
         let (key, value) = p.trim().split_once('=')?;
         key.eq_ignore_ascii_case("boundary")
             .then(|| value.trim_matches('"').to_string())
-    })
+    });
+    match boundary {
+        Some(b) if b.is_empty() || b.len() > MAX_BOUNDARY => Err(TooLong),
+        other => Ok(other),
+    }
 }
 
 /// The value of a small text field of a multipart body (the CSRF token).
@@ -118,8 +144,9 @@ fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
     None
 }
 
+/// Linear-time substring search (the boundary comes from the client).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
@@ -129,12 +156,50 @@ mod tests {
     #[test]
     fn the_token_is_found_in_a_multipart_body() {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF name=\"_csrf\"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc123\r\n--XyZ--\r\n";
-        let boundary = multipart_boundary("multipart/form-data; boundary=XyZ").unwrap();
+        let boundary = multipart_boundary("multipart/form-data; boundary=XyZ")
+            .unwrap()
+            .unwrap();
         assert_eq!(
             multipart_field(body.as_bytes(), &boundary, FIELD).as_deref(),
             Some("abc123")
         );
         assert_eq!(multipart_field(body.as_bytes(), &boundary, "other"), None);
-        assert!(multipart_boundary("application/x-www-form-urlencoded").is_none());
+        assert_eq!(
+            multipart_boundary("application/x-www-form-urlencoded"),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn a_boundary_longer_than_rfc_2046_allows_is_refused() {
+        let longest = "b".repeat(MAX_BOUNDARY);
+        let content_type = format!("multipart/form-data; boundary={longest}");
+        assert_eq!(multipart_boundary(&content_type), Ok(Some(longest)));
+        let content_type = format!("multipart/form-data; boundary=\"{}\"", "b".repeat(71));
+        assert_eq!(multipart_boundary(&content_type), Err(TooLong));
+        let content_type = format!("multipart/form-data; boundary={}", "b".repeat(100_000));
+        assert_eq!(multipart_boundary(&content_type), Err(TooLong));
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary="),
+            Err(TooLong)
+        );
+    }
+
+    /// The longest boundary over a 16 MB body that almost matches everywhere: a
+    /// window-by-window scan compares about a billion bytes; the linear one does not.
+    #[test]
+    fn a_worst_case_body_is_scanned_in_linear_time() {
+        let boundary = format!("{}b", "a".repeat(MAX_BOUNDARY - 1));
+        let mut body = b"--".to_vec();
+        body.extend_from_slice(boundary.as_bytes());
+        body.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"tep\"\r\n\r\n");
+        body.extend(std::iter::repeat_n(b'a', 16 * 1024 * 1024));
+        let started = std::time::Instant::now();
+        assert_eq!(multipart_field(&body, &boundary, FIELD), None);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }

@@ -174,6 +174,24 @@ async fn authorize_token(
     Ok(())
 }
 
+/// 405 with the methods the route table has rules for.
+fn method_not_allowed(path: &str, extra: &[routes::RouteInfo]) -> Response {
+    let mut allowed: Vec<&str> = routes::route_table()
+        .iter()
+        .chain(extra.iter())
+        .filter(|r| r.path == path)
+        .map(|r| r.method)
+        .collect();
+    if allowed.contains(&"GET") {
+        allowed.push("HEAD");
+    }
+    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
 /// Middleware: checks the matched route's policy for the current visitor.
 pub async fn enforce(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(matched) = request
@@ -184,7 +202,12 @@ pub async fn enforce(State(state): State<AppState>, mut request: Request, next: 
         // Unmatched requests reach the fallback (404); nothing to protect.
         return next.run(request).await;
     };
-    let method = request.method().as_str().to_string();
+    // HEAD runs the GET handler (axum answers it without the body), so it is policed
+    // as GET: a HEAD must never reach a handler a GET would not.
+    let method = match request.method().as_str() {
+        "HEAD" => "GET".to_string(),
+        other => other.to_string(),
+    };
     let extra = request
         .extensions()
         .get::<routes::ExtraPolicies>()
@@ -227,14 +250,15 @@ pub async fn enforce(State(state): State<AppState>, mut request: Request, next: 
             }
             AppError::Forbidden.into_response()
         }
-        // A known path asked with a method it does not serve: no handler runs, and the
-        // router answers 405.
+        // A known path asked with a method it has no rule for: refused here, before any
+        // handler (the router would otherwise run a handler it serves that method with).
         None if routes::route_table()
             .iter()
             .chain(extra.0.iter())
             .any(|r| r.path == matched) =>
         {
-            next.run(request).await
+            tracing::warn!(route = %matched, %method, "method without an access rule; refused");
+            method_not_allowed(&matched, &extra.0)
         }
         None => {
             tracing::error!(route = %matched, %method, "route has no access policy in the route table; refused");

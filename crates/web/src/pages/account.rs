@@ -33,11 +33,26 @@ struct SignInPage {
 /// Where to go after signing in: a local path only (no open redirect).
 pub(crate) fn local_target(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
+        Some(path) if is_local_path(path) => path.to_string(),
         _ => "/tai-khoan".to_string(),
     }
+}
+
+/// Whether `path` names a page of this site however a browser reads it: browsers drop
+/// tabs and line breaks and read a backslash as a slash, so a tab after the first
+/// slash would leave the site. Anything with a control character, a space or a backslash is refused,
+/// and what is left must resolve to a path on this host.
+fn is_local_path(path: &str) -> bool {
+    const BASE: &str = "http://portal.invalid/";
+    path.len() <= 2048
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && url::Url::parse(BASE)
+            .and_then(|base| base.join(path))
+            .is_ok_and(|joined| joined.host_str() == Some("portal.invalid"))
 }
 
 pub(crate) fn client_ip(addr: &SocketAddr) -> String {
@@ -200,47 +215,58 @@ pub async fn submit(
     let account_key = found
         .as_ref()
         .map(|(account, _)| format!("account:{}", account.id));
+    // Each attempt is counted before the password is checked, so parallel attempts
+    // cannot all pass a check made before any of them was recorded.
+    let mut taken = None;
     for key in std::iter::once(&ip_key).chain(account_key.as_ref()) {
-        if let Some(until) = db.throttle_blocked_until(key).await? {
-            let seconds = super::seconds_until(until);
-            let message = format!(
-                "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây. Nếu quên mật khẩu, hãy đến Bộ phận Một cửa để được hỗ trợ."
-            );
-            return render(
-                page(Some(message), Vec::new()),
-                StatusCode::TOO_MANY_REQUESTS,
-                None,
-            );
+        match db.throttle_take(key).await? {
+            Ok(throttled) => taken = Some(throttled),
+            Err(until) => {
+                if key != &ip_key {
+                    // The address's attempt was not evaluated: give it back.
+                    db.throttle_refund(&ip_key).await?;
+                }
+                let seconds = super::seconds_until(until);
+                let message = format!(
+                    "Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây. Nếu quên mật khẩu, hãy đến Bộ phận Một cửa để được hỗ trợ."
+                );
+                return render(
+                    page(Some(message), Vec::new()),
+                    StatusCode::TOO_MANY_REQUESTS,
+                    None,
+                );
+            }
         }
     }
     let verified = match &found {
-        Some((_, Some(hash))) => password::verify_password(&form.mat_khau, hash),
+        Some((_, Some(hash))) => password::verify(&form.mat_khau, hash).await,
         // Same work for unknown accounts, so timing does not tell which exist.
         _ => {
-            password::verify_password(&form.mat_khau, &password::DUMMY_HASH);
+            password::verify(&form.mat_khau, &password::DUMMY_HASH).await;
             false
         }
     };
     let Some((account, _)) = found.filter(|_| verified) else {
-        db.throttle_failure(&ip_key).await?;
         if let Some(key) = &account_key {
-            let throttled = db.throttle_failure(key).await?;
+            // The last attempt taken is the account's.
+            let failures = taken.map_or(0, |t| t.failures);
             let id = key.trim_start_matches("account:").parse::<i64>().ok();
             db.record_security_event(id, "sign_in_failure", &ip, "")
                 .await?;
-            if throttled.failures == FREE_FAILURES + 1 {
+            if failures == FREE_FAILURES + 1 {
                 db.record_security_event(
                     id,
                     "lockout",
                     &ip,
-                    &format!("{} lần sai liên tiếp", throttled.failures),
+                    &format!("{failures} lần sai liên tiếp"),
                 )
                 .await?;
                 // The owner is told (delivered by the notification channels).
                 motcua_store::outbox::enqueue(
                     db.pool(),
                     "notify.sign_in_failures",
-                    &serde_json::json!({ "account_id": id, "failures": throttled.failures, "ip": ip }).to_string(),
+                    &serde_json::json!({ "account_id": id, "failures": failures, "ip": ip })
+                        .to_string(),
                     Some(&format!("sign-in-failures-{}", id.unwrap_or_default())),
                 )
                 .await?;
@@ -256,6 +282,7 @@ pub async fn submit(
             None,
         );
     };
+    db.throttle_refund(&ip_key).await?;
     if let Some(key) = &account_key {
         db.throttle_reset(key).await?;
     }
@@ -339,12 +366,12 @@ pub async fn sign_out_everywhere(
 ) -> Result<Response, AppError> {
     let principal = current.signed_in()?;
     let db = &state.store().db;
-    let ended = db.delete_account_sessions(principal.account.id).await?;
+    let (ended, revoked) = db.end_sessions_and_tokens(principal.account.id).await?;
     db.record_security_event(
         Some(principal.account.id),
         "sign_out_everywhere",
         &client_ip(&addr),
-        &format!("{ended} phiên"),
+        &format!("{ended} phiên, {revoked} khóa API"),
     )
     .await?;
     let mut response = Redirect::to("/dang-nhap").into_response();

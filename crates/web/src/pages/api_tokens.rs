@@ -19,6 +19,8 @@ use crate::{AppError, AppState, FieldError};
 /// The lifetimes offered, in days.
 const DURATIONS: &[(i64, &str)] = &[(30, "30 ngày"), (90, "90 ngày"), (365, "1 năm")];
 const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
+/// How recent a sign-in must be to create a token on an account without a password.
+const FRESH_SIGN_IN_MICROS: i64 = 10 * 60 * 1_000_000;
 
 struct TokenView {
     id: i64,
@@ -44,6 +46,9 @@ struct TokensPage {
     chosen_days: i64,
     tokens: Vec<TokenView>,
     fields: Vec<FieldError>,
+    /// Whether the account has a password to confirm a new token with (otherwise the
+    /// sign-in must be recent).
+    has_password: bool,
 }
 
 impl TokensPage {
@@ -77,7 +82,14 @@ async fn page(state: &AppState, current: &CurrentSession) -> Result<TokensPage, 
             scopes: t.scopes,
         })
         .collect();
+    let has_password = state
+        .store()
+        .db
+        .verification(principal.account.id)
+        .await?
+        .has_password;
     Ok(TokensPage {
+        has_password,
         layout: Layout::new("Khóa API"),
         csrf: current.session.csrf_token.clone(),
         new_secret: None,
@@ -139,6 +151,30 @@ pub async fn create(
     } else if scopes.is_empty() {
         push(&mut fields, "pham_vi", "Chọn ít nhất một phạm vi");
     }
+    let db = &state.store().db;
+    // A stolen session must not be enough to mint a credential that outlives it.
+    if view.has_password {
+        let typed = pairs
+            .iter()
+            .find(|(k, _)| k == "mat_khau")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        if typed.is_empty() {
+            push(
+                &mut fields,
+                "mat_khau",
+                "Nhập mật khẩu hiện tại để tạo khóa",
+            );
+        } else if !db.check_password(principal.account.id, typed).await? {
+            push(&mut fields, "mat_khau", "Mật khẩu không đúng");
+        }
+    } else if now_micros() - current.session.created_at > FRESH_SIGN_IN_MICROS {
+        push(
+            &mut fields,
+            "mat_khau",
+            "Vì an toàn, hãy đăng xuất, đăng nhập lại rồi tạo khóa trong vòng 10 phút",
+        );
+    }
     let days = value("thoi_han").parse::<i64>().ok();
     match days.filter(|d| DURATIONS.iter().any(|(x, _)| x == d)) {
         Some(days) => view.chosen_days = days,
@@ -152,7 +188,6 @@ pub async fn create(
         view.fields = fields;
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     }
-    let db = &state.store().db;
     let (secret, token) = db
         .create_api_token(
             principal.account.id,

@@ -10,20 +10,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use motcua_domain::catalog::{Problem, ProcedureEntry};
-use motcua_domain::dossier::{Action, Command, DossierState, EventData, Role};
-use motcua_domain::eform::{Answers, FileKind, Scope, Slot, merge_step, normalize, validate};
-use motcua_store::document_store::{NewStoredDocument, Origin};
+use motcua_domain::dossier::Action;
+use motcua_domain::eform::Answers;
 use motcua_store::dossiers::Dossier;
 use serde::Deserialize;
 
+use super::submission::form_of;
 use super::submission::render::Render;
-use super::submission::{applicant_accounts, context, form_of};
 use super::{Layout, respond};
 use crate::auth::CurrentSession;
-use crate::desk::DeskAction;
 use crate::uploads::read_upload;
 use crate::{AppError, AppState};
-use motcua_app::documents::refusal;
+use motcua_app::applicant::{self, Supplemented};
 
 /// A dossier of the signed-in applicant (their own or a represented organisation's);
 /// anything else is "not found", logged.
@@ -32,60 +30,12 @@ pub async fn applicant_dossier(
     current: &CurrentSession,
     code: &str,
 ) -> Result<(Dossier, ProcedureEntry), AppError> {
-    let principal = current.signed_in()?;
-    let db = &state.store().db;
-    let dossier = db.dossier_by_code(code).await?.ok_or(AppError::NotFound)?;
-    let mine = dossier
-        .applicant_id
-        .is_some_and(|id| id == principal.account.id)
-        || match dossier.applicant_id {
-            Some(id) => applicant_accounts(state, principal).await?.contains(&id),
-            None => false,
-        };
-    if !mine {
-        tracing::warn!(
-            account = principal.account.id,
-            dossier = code,
-            "access denied: not the applicant"
-        );
-        return Err(AppError::NotFound);
-    }
-    let entry = super::submission::version_entry(state, dossier.procedure_version_id).await?;
-    Ok((dossier, entry))
-}
-
-/// Whether the applicant may take `action` now (the dossier's own state machine, with
-/// its deadline clock once received, decides).
-pub fn applicant_may(dossier: &Dossier, entry: &ProcedureEntry, action: Action) -> bool {
-    crate::desk::flow_of(dossier, entry)
-        .map(|flow| flow.allowed_actions(Role::Applicant).contains(&action))
-        .unwrap_or(false)
+    Ok(applicant::own(state.app(), current.signed_in()?, code).await?)
 }
 
 /// Whether the applicant may withdraw now.
 pub fn can_withdraw(dossier: &Dossier, entry: &ProcedureEntry) -> bool {
-    applicant_may(dossier, entry, Action::Withdraw)
-}
-
-/// Moves the applicant's dossier through the back office's one path.
-async fn applicant_act(
-    state: &AppState,
-    current: &CurrentSession,
-    dossier: Dossier,
-    action: DeskAction,
-    note: &str,
-    version: i64,
-) -> Result<(), AppError> {
-    let principal = current.signed_in()?;
-    let desk = crate::desk::describe(state.app(), dossier).await?;
-    let request = crate::desk::Act {
-        action,
-        note: note.to_string(),
-        expected_version: version,
-        capacity: crate::desk::Capacity::Applicant,
-    };
-    crate::desk::act(state.app(), principal, &desk, request).await?;
-    Ok(())
+    applicant::may(dossier, entry, Action::Withdraw)
 }
 
 #[derive(Deserialize)]
@@ -102,46 +52,16 @@ pub async fn withdraw(
     Path(code): Path<String>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, AppError> {
-    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    let principal = current.signed_in()?;
     if form.dong_y.is_none() {
         return Err(AppError::field(
             "dong_y",
             "Đánh dấu ô xác nhận để rút hồ sơ",
         ));
     }
-    if !can_withdraw(&dossier, &entry) {
-        return Err(AppError::Refused(
-            "Hồ sơ đã được tiếp nhận nên không rút được nữa; bạn có thể đề nghị dừng giải quyết"
-                .into(),
-        ));
-    }
-    let version = form.version.parse().unwrap_or(dossier.version);
-    applicant_act(
-        &state,
-        &current,
-        dossier,
-        DeskAction::Flow(Command::Withdraw),
-        "",
-        version,
-    )
-    .await?;
+    let version = form.version.parse().ok();
+    applicant::withdraw(state.app(), principal, &code, version).await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
-}
-
-/// The last supplementation request of a dossier: the items and the marked fields.
-async fn last_request(
-    state: &AppState,
-    dossier: &Dossier,
-) -> Result<(EventData, Option<String>), AppError> {
-    let events = state.store().db.dossier_events(dossier.id).await?;
-    let request = events
-        .iter()
-        .rev()
-        .find(|e| e.action == "request_supplement")
-        .ok_or(AppError::NotFound)?;
-    let data: EventData = serde_json::from_str(&request.data).unwrap_or_default();
-    let note = Some(request.note.clone()).filter(|n| !n.trim().is_empty());
-    Ok((data, note))
 }
 
 #[derive(Template)]
@@ -180,22 +100,10 @@ async fn supplement_page(
         problems,
         upload_error,
     } = feedback;
-    let (request, note) = last_request(state, dossier).await?;
+    let request = applicant::requested(state.app(), dossier).await?;
     let form = form_of(entry);
     let places = state.places().await?;
-    // Only the marked fields, in a step of their own.
-    let marked = motcua_domain::eform::Step {
-        id: "bo_sung".into(),
-        title: String::new(),
-        intro: None,
-        fields: form
-            .steps
-            .iter()
-            .flat_map(|s| s.fields.iter())
-            .filter(|f| request.fields.contains(&f.id))
-            .cloned()
-            .collect(),
-    };
+    let marked = applicant::marked_step(&form, &request.fields);
     let fields = Render {
         problems,
         places: &places,
@@ -220,8 +128,8 @@ async fn supplement_page(
         csrf: current.session.csrf_token.clone(),
         code: dossier.code.clone(),
         procedure: entry.name.clone(),
-        items: request.missing_items,
-        note,
+        items: request.items,
+        note: request.note,
         problems: problems
             .iter()
             .map(|p| (p.path.clone(), p.message.clone()))
@@ -235,16 +143,6 @@ async fn supplement_page(
     respond(page, status, None)
 }
 
-fn awaiting_supplement(dossier: &Dossier) -> Result<(), AppError> {
-    if dossier.state == DossierState::AwaitingSupplementation {
-        Ok(())
-    } else {
-        Err(AppError::Refused(
-            "Hồ sơ không ở trạng thái chờ bổ sung".into(),
-        ))
-    }
-}
-
 /// `GET /ho-so/{code}/bo-sung`.
 pub async fn supplement_form(
     State(state): State<AppState>,
@@ -252,7 +150,6 @@ pub async fn supplement_form(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
-    awaiting_supplement(&dossier)?;
     let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
     supplement_page(
         &state,
@@ -273,59 +170,32 @@ pub async fn supplement_upload(
     Path(code): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
-    awaiting_supplement(&dossier)?;
+    let principal = current.signed_in()?;
     let upload = read_upload(&mut multipart, "tep").await?;
     let slot: Option<usize> = upload.number("khe");
-    let file = upload.file;
-    let Some(index) = slot.filter(|i| *i < entry.documents.len()) else {
-        return Err(AppError::NotFound);
-    };
-    let (name, bytes) = file.unwrap_or_default();
-    let accept = Slot {
-        index,
-        name: entry.documents[index].name.clone(),
-        required: false,
-        shown: true,
-        condition: None,
-        originals: 0,
-        copies: 0,
-        show_only: false,
-        accept: FileKind::DEFAULT.to_vec(),
-        template: None,
-        by_form: false,
-    };
-    if let Some(message) = refusal(&accept, &bytes, state.config().max_upload_bytes) {
-        let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
-        return supplement_page(
-            &state,
-            &current,
-            (&dossier, &entry),
-            &answers,
-            Feedback {
-                problems: &[],
-                upload_error: Some(message),
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let (name, bytes) = upload.file.unwrap_or_default();
+    let index = slot.ok_or(AppError::NotFound)?;
+    match applicant::attach_to_supplement(state.app(), principal, &code, index, &name, bytes).await
+    {
+        Err(motcua_app::Error::Validation(fields)) => {
+            let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+            let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
+            let message = fields.into_iter().next().map(|f| f.message);
+            return supplement_page(
+                &state,
+                &current,
+                (&dossier, &entry),
+                &answers,
+                Feedback {
+                    problems: &[],
+                    upload_error: message,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        other => other?,
     }
-    let record = state.store().save_file(bytes).await?;
-    let db = &state.store().db;
-    let owner = dossier.applicant_id.ok_or(AppError::NotFound)?;
-    let title: String = accept.name.chars().take(200).collect();
-    let document = db
-        .store_document(&NewStoredDocument {
-            owner_id: owner,
-            file_id: record.id,
-            title: &title,
-            file_name: &name,
-            origin: Origin::Uploaded,
-            dossier_id: None,
-        })
-        .await?;
-    db.add_pending_attachment(dossier.id, index as i64, document.id)
-        .await?;
     Ok(Redirect::to(&format!("/ho-so/{code}/bo-sung")).into_response())
 }
 
@@ -337,41 +207,15 @@ pub async fn supplement(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
-    awaiting_supplement(&dossier)?;
+    let principal = current.signed_in()?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let version = pairs
         .iter()
         .find(|(k, _)| k == "_version")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(dossier.version);
-    let (request, _) = last_request(&state, &dossier).await?;
-    let form = form_of(&entry);
-    let mut answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
-    // Read the marked fields as a step of their own, then check them in the whole form.
-    let mut corrected = form.clone();
-    corrected.steps = vec![motcua_domain::eform::Step {
-        id: "bo_sung".into(),
-        title: String::new(),
-        intro: None,
-        fields: form
-            .steps
-            .iter()
-            .flat_map(|s| s.fields.iter())
-            .filter(|f| request.fields.contains(&f.id))
-            .cloned()
-            .collect(),
-    }];
-    merge_step(&corrected, "bo_sung", &mut answers, &pairs);
-    let places = state.places().await?;
-    let problems: Vec<Problem> = validate(&form, &answers, Scope::Whole, &context(&places))
-        .into_iter()
-        .filter(|p| {
-            let top = p.path.split(['.', '[']).next().unwrap_or_default();
-            request.fields.iter().any(|f| f == top)
-        })
-        .collect();
-    if !problems.is_empty() {
+        .and_then(|(_, v)| v.parse().ok());
+    let sent = applicant::supplement(state.app(), principal, &code, &pairs, version).await?;
+    if let Supplemented::Problems { answers, problems } = sent {
+        let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
         return supplement_page(
             &state,
             &current,
@@ -385,19 +229,6 @@ pub async fn supplement(
         )
         .await;
     }
-    let form_data = serde_json::Value::Object(normalize(&form, &answers)).to_string();
-    applicant_act(
-        &state,
-        &current,
-        dossier,
-        DeskAction::Supplement {
-            form_data,
-            fields: request.fields.clone(),
-        },
-        "",
-        version,
-    )
-    .await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
 }
 
@@ -418,37 +249,16 @@ pub async fn stop(
     Path(code): Path<String>,
     Form(form): Form<StopForm>,
 ) -> Result<Response, AppError> {
-    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
+    let principal = current.signed_in()?;
     if form.dong_y.is_none() {
         return Err(AppError::field(
             "dong_y",
             "Đánh dấu ô xác nhận để đề nghị dừng giải quyết",
         ));
     }
-    if !applicant_may(&dossier, &entry, Action::Stop) {
-        return Err(AppError::Refused(
-            "Hồ sơ không ở giai đoạn có thể đề nghị dừng giải quyết".into(),
-        ));
-    }
-    let version = form.version.parse().unwrap_or(dossier.version);
-    let note: String = form.ly_do.trim().chars().take(1000).collect();
-    applicant_act(
-        &state,
-        &current,
-        dossier,
-        DeskAction::Flow(Command::Stop),
-        &note,
-        version,
-    )
-    .await?;
+    let version = form.version.parse().ok();
+    applicant::stop(state.app(), principal, &code, &form.ly_do, version).await?;
     Ok(Redirect::to(&format!("/ho-so/{code}")).into_response())
-}
-
-/// States after which the service can be rated (by their stored name).
-pub fn can_rate(state: &str) -> bool {
-    state
-        .parse::<DossierState>()
-        .is_ok_and(motcua_app::dossiers::can_rate)
 }
 
 #[derive(Deserialize)]

@@ -57,7 +57,7 @@ pub async fn list(
             let count = if *s == DossierState::Draft {
                 drafts.len()
             } else {
-                dossiers.iter().filter(|d| d.state == s.as_str()).count()
+                dossiers.iter().filter(|d| d.state == *s).count()
             };
             (s.as_str(), s.label(), count)
         })
@@ -90,7 +90,7 @@ pub async fn list(
     };
     let actions = dossiers
         .iter()
-        .filter(|d| NEEDS_ACTION.iter().any(|s| s.as_str() == d.state))
+        .filter(|d| NEEDS_ACTION.contains(&d.state))
         .map(row)
         .collect();
     let mut all = draft_rows;
@@ -224,7 +224,7 @@ pub async fn show(
             .collect(),
         None => Vec::new(),
     };
-    let results = if dossier.state == DossierState::Returned.as_str() {
+    let results = if dossier.state == DossierState::Returned {
         db.results(dossier.id)
             .await?
             .into_iter()
@@ -249,13 +249,9 @@ pub async fn show(
         version: dossier.version,
         can_supplement: applicant && dossier.state == DossierState::AwaitingSupplementation,
         can_withdraw: applicant && super::dossier_actions::can_withdraw(&dossier, &entry),
-        can_rate: applicant && super::dossier_actions::can_rate(dossier.state.as_str()),
+        can_rate: applicant && motcua_app::dossiers::can_rate(dossier.state),
         can_stop: applicant
-            && super::dossier_actions::applicant_may(
-                &dossier,
-                &entry,
-                motcua_domain::dossier::Action::Stop,
-            ),
+            && motcua_app::applicant::may(&dossier, &entry, motcua_domain::dossier::Action::Stop),
         forms,
         results,
         messages,

@@ -116,7 +116,7 @@ pub async fn verify(
         .render();
         page(html, status)
     };
-    if let Some(until) = db.throttle_blocked_until(&key).await? {
+    if let Err(until) = db.throttle_take(&key).await? {
         let seconds = super::seconds_until(until);
         return retry(
             format!("Bạn đã nhập sai nhiều lần. Vui lòng thử lại sau {seconds} giây."),
@@ -152,7 +152,6 @@ pub async fn verify(
     {
         "recovery_code"
     } else {
-        db.throttle_failure(&key).await?;
         db.record_security_event(Some(account.id), "second_factor_failure", &ip, "")
             .await?;
         return retry(

@@ -93,17 +93,17 @@ pub async fn lookup(
         result: None,
     };
     let key = format!("tra-cuu:{}", client_ip(&addr));
-    if let Some(until) = db.throttle_blocked_until(&key).await? {
+    let digits = form.bon_so.trim();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        page.message = Some("Nhập đúng 4 chữ số cuối.".into());
+        return respond(page, StatusCode::UNPROCESSABLE_ENTITY, None);
+    }
+    if let Err(until) = db.throttle_take(&key).await? {
         page.message = Some(format!(
             "Bạn đã nhập sai nhiều lần. Vui lòng đợi {} giây rồi thử lại.",
             seconds_until(until)
         ));
         return respond(page, StatusCode::TOO_MANY_REQUESTS, None);
-    }
-    let digits = form.bon_so.trim();
-    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        page.message = Some("Nhập đúng 4 chữ số cuối.".into());
-        return respond(page, StatusCode::UNPROCESSABLE_ENTITY, None);
     }
     let dossier = db.dossier_by_code(&code).await?;
     let applicant = match dossier.as_ref().and_then(|d| d.applicant_id) {
@@ -118,12 +118,12 @@ pub async fn lookup(
             .any(|four| four == digits)
     });
     let Some(dossier) = dossier.filter(|_| matches) else {
-        db.throttle_failure(&key).await?;
         page.message = Some(
             "Không tìm thấy hồ sơ khớp với mã và 4 chữ số đã nhập. Hãy kiểm tra lại mã trên giấy xác nhận.".into(),
         );
         return respond(page, StatusCode::NOT_FOUND, None);
     };
+    db.throttle_refund(&key).await?;
     let procedure = super::submission::version_name(&state, dossier.procedure_version_id).await?;
     let agency = db
         .agency(dossier.agency_id)

@@ -120,14 +120,14 @@ pub async fn show(
         .map(|e| {
             let due = e.extended_due_at.or(e.due_at);
             let (left, urgency) = time_left(due, now);
-            let channel = e.channel.parse::<Channel>().ok();
+            let channel = e.channel;
             Row {
                 procedure: crate::catalog::short_name(&e.procedure_name),
                 applicant: e.applicant_name.unwrap_or_default(),
-                channel: channel.map(|c| c.label().to_string()).unwrap_or_default(),
-                online: channel.is_some_and(Channel::is_online),
-                state: state_label(&e.state),
-                state_name: e.state,
+                channel: channel.label().to_string(),
+                online: channel.is_online(),
+                state: e.state.label().to_string(),
+                state_name: e.state.to_string(),
                 due: due
                     .map(|d| local_time(d, "%H:%M %d/%m/%Y"))
                     .unwrap_or_default(),

@@ -11,13 +11,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_domain::validate::CitizenId;
 use serde::Deserialize;
 
+use motcua_store::accounts::Account;
+use motcua_store::codes::{self, Purpose};
+
 use super::online;
 use super::start::first_step;
 use super::{Opening, open_draft};
 use crate::auth::CurrentSession;
 use crate::catalog::short_name;
+use crate::notify::{ChannelKind, Message};
+use crate::pages::ways_in::{Undelivered, refusal_message, rejection_message};
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
+
+/// How long a consent code lives.
+const CONSENT_TTL: i64 = 10 * 60;
 
 #[derive(Template)]
 #[template(path = "admin/assisted_filing.html")]
@@ -33,6 +41,9 @@ pub(crate) struct AssistedPage {
     procedure: String,
     procedure_error: Option<String>,
     procedures: Vec<(String, String)>,
+    /// A consent code was sent to the person: where (masked), and the field's error.
+    consent_to: Option<String>,
+    consent_error: Option<String>,
 }
 
 fn page(state: &AppState, current: &CurrentSession) -> AssistedPage {
@@ -82,6 +93,8 @@ pub(crate) fn filing_page(
         procedure: String::new(),
         procedure_error: None,
         procedures,
+        consent_to: None,
+        consent_error: None,
     }
 }
 
@@ -100,6 +113,9 @@ pub(crate) struct AssistedForm {
     #[serde(default)]
     pub(crate) thu_tuc: String,
     pub(crate) da_kiem_tra: Option<String>,
+    /// The consent code the person read out (volunteers).
+    #[serde(default)]
+    pub(crate) ma_dong_y: String,
 }
 
 /// `POST /quan-tri/nop-ho-tro`: opens the person's draft, filled by the helper.
@@ -110,6 +126,111 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let view = page(&state, &current);
     open_for(&state, &current, view, form, None).await
+}
+
+fn at_reception(helper: &crate::auth::Actor) -> bool {
+    helper
+        .roles
+        .iter()
+        .any(|r| r.role == "reception" && r.agency_id.is_some())
+}
+
+/// The target a consent code is kept under: one helper, one person.
+fn consent_target(helper: &crate::auth::Actor, person: &Account) -> String {
+    format!("assist:{}:{}", helper.account.id, person.id)
+}
+
+/// A volunteer's consent step: without a code typed, sends one to the person's verified
+/// phone (or else e-mail) and asks for it (false); with one, checks it (true when
+/// right; false with the field's error otherwise).
+async fn consent(
+    state: &AppState,
+    helper: &crate::auth::Actor,
+    person: &Account,
+    typed: &str,
+    view: &mut AssistedPage,
+) -> Result<bool, AppError> {
+    let db = &state.store().db;
+    let target = consent_target(helper, person);
+    if !typed.trim().is_empty() {
+        return Ok(
+            match db
+                .consume_code(Purpose::AssistConsent, &target, typed.trim())
+                .await?
+            {
+                Ok(Some(id)) if id == person.id => true,
+                Ok(_) => false,
+                Err(rejection) => {
+                    view.consent_to = Some(String::new());
+                    view.consent_error = Some(rejection_message(rejection));
+                    false
+                }
+            },
+        );
+    }
+    let verification = db.verification(person.id).await?;
+    let contact = match (
+        &person.phone,
+        verification.phone_verified_at,
+        &person.email,
+        verification.email_verified_at,
+    ) {
+        (Some(phone), Some(_), _, _) => Some((ChannelKind::Sms, phone.clone())),
+        (_, _, Some(email), Some(_)) => Some((ChannelKind::Email, email.clone())),
+        _ => None,
+    };
+    let Some((kind, to)) = contact else {
+        view.message = Some("Người dân chưa có số điện thoại hay e-mail đã xác nhận để nhận mã đồng ý. Hãy nhờ cán bộ Bộ phận Một cửa đối chiếu thẻ căn cước và nộp giúp.".into());
+        view.consent_error = Some(String::new());
+        return Ok(false);
+    };
+    let code = codes::random_digits();
+    let message = Message {
+        to: to.clone(),
+        subject: "Mã đồng ý cho người hỗ trợ nộp hồ sơ".into(),
+        body: format!(
+            "motcua: nguoi ho tro tai diem mot cua xin khai ho so giup ban. Neu ban dong y, doc ma {code} cho nguoi ho tro (hieu luc 10 phut). Neu ban khong o do, dung doc ma cho ai."
+        ),
+    };
+    let issued = db
+        .issue_code(
+            Purpose::AssistConsent,
+            &target,
+            Some(person.id),
+            &code,
+            CONSENT_TTL,
+        )
+        .await?;
+    let sent = match issued {
+        Ok(()) => state
+            .notifier()
+            .send(kind, &message)
+            .await
+            .map_err(|_| Undelivered::NotSent),
+        Err(refusal) => Err(Undelivered::Refused(refusal)),
+    };
+    match sent {
+        Ok(()) => {
+            let shown: String = to
+                .chars()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            view.consent_to = Some(format!("…{shown}"));
+        }
+        Err(Undelivered::Refused(refusal)) => {
+            view.consent_to = Some(String::new());
+            view.consent_error = Some(refusal_message(refusal));
+        }
+        Err(Undelivered::NotSent) => {
+            view.message = Some("Hiện không gửi được mã đồng ý. Hãy nhờ cán bộ Bộ phận Một cửa đối chiếu thẻ căn cước và nộp giúp.".into());
+            view.consent_error = Some(String::new());
+        }
+    }
+    Ok(false)
 }
 
 /// Opens the person's draft for a helper, or (with `counter_agency`) a counter
@@ -162,6 +283,34 @@ pub(crate) async fn open_for(
         view.id_error = Some("Số căn cước này không phải của một tài khoản công dân".into());
         return respond(view, StatusCode::UNPROCESSABLE_ENTITY, None);
     }
+    // Filling for someone shows their name, contacts and address: reception does it
+    // after checking the ID card; a volunteer only with the person's consent, a code
+    // sent to the person's own verified phone or e-mail and read out by them.
+    let how = if at_reception(helper) {
+        "đối chiếu thẻ căn cước"
+    } else {
+        match consent(&state, helper, &person, &form.ma_dong_y, &mut view).await? {
+            true => "người dân đồng ý bằng mã",
+            false => {
+                let status = if view.consent_error.is_some() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::OK
+                };
+                return respond(view, status, None);
+            }
+        }
+    };
+    db.record_security_event(
+        Some(person.id),
+        "assisted_filing",
+        "",
+        &format!(
+            "khai thay bởi {} (#{}), {how}",
+            helper.account.full_name, helper.account.id
+        ),
+    )
+    .await?;
     // The helper's own agency when it handles the procedure, else the first that does.
     let agencies = db.procedure_agency_ids(&entry.code).await?;
     let own: Vec<i64> = match counter_agency {

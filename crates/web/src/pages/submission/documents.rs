@@ -93,9 +93,13 @@ async fn render(
             show_only: s.show_only,
         })
         .collect();
-    let stored = db
-        .documents_of(view.draft.account_id)
-        .await?
+    // A helper at a counter never sees the person's document store.
+    let owned = if view.by_helper {
+        Vec::new()
+    } else {
+        db.documents_of(view.draft.account_id).await?
+    };
+    let stored = owned
         .into_iter()
         .map(|d| {
             (
@@ -223,7 +227,7 @@ pub async fn reuse(
         .tai_lieu
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;
-    let attached = reuse_in_draft(state.app(), &view.draft, slot, document_id).await;
+    let attached = reuse_in_draft(state.app(), &view, slot, document_id).await;
     after_attaching(&state, &current, &view, slot.index, attached).await
 }
 

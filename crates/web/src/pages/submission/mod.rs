@@ -15,8 +15,7 @@ use crate::auth::Actor;
 use crate::{AppError, AppState};
 
 pub use motcua_app::drafts::{
-    DraftView, Opening, blockers, context, load_draft, open_draft, save_step_with,
-    submit as submit_view,
+    DraftView, Opening, blockers, load_draft, open_draft, save_step_with, submit as submit_view,
 };
 pub use motcua_app::procedures::{form_of, online, online_fee};
 pub use motcua_app::text::state_label;

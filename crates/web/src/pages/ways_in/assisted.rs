@@ -115,6 +115,23 @@ pub async fn open(
     };
     let existing = db.account_by_citizen_id(citizen_id.as_str()).await?;
     let existed = existing.is_some();
+    // A new code for an existing account hands it over: only reception (not a
+    // volunteer) may, after checking the ID card, and the owner is told.
+    let reception = official
+        .roles
+        .iter()
+        .any(|r| r.role == "reception" && r.agency_id.is_some());
+    if existed && !reception {
+        tracing::warn!(
+            official = official.account.id,
+            "volunteer asked for a set-up code of an existing account; refused"
+        );
+        page.fields.push(FieldError {
+            field: "so_can_cuoc".into(),
+            message: "Người này đã có tài khoản. Chỉ cán bộ Bộ phận Một cửa mới cấp lại mã thiết lập (sau khi đối chiếu thẻ căn cước); người dân cũng có thể dùng “Quên mật khẩu”.".into(),
+        });
+        return respond(page, StatusCode::FORBIDDEN, None);
+    }
     let account = match existing {
         Some(account) => account,
         None => {
@@ -168,6 +185,23 @@ pub async fn open(
     );
     db.record_security_event(Some(account.id), "assisted_setup", &ip, &detail)
         .await?;
+    if existed {
+        let when = motcua_app::text::local_time(motcua_store::time::now_micros(), "%H:%M %d/%m/%Y");
+        let notice = motcua_app::notify::SecurityNotice {
+            account_id: account.id,
+            subject: "Tài khoản của bạn vừa được cấp mã thiết lập mới".into(),
+            body: format!(
+                "motcua: lúc {when}, Bộ phận Một cửa ({}) đã cấp mã thiết lập mới cho tài khoản của bạn sau khi đối chiếu thẻ căn cước. Khi mã được dùng, mật khẩu cũ, mọi phiên đăng nhập và khóa API sẽ hết hiệu lực. Nếu không phải bạn yêu cầu, hãy báo ngay Bộ phận Một cửa.",
+                official.account.full_name
+            ),
+        };
+        let key = format!(
+            "setup-code-{}-{}",
+            account.id,
+            motcua_store::time::now_micros()
+        );
+        motcua_app::notify::queue_security_notice(state.app(), &notice, &key).await?;
+    }
     tracing::info!(
         official = official.account.id,
         account = account.id,
@@ -264,8 +298,15 @@ pub async fn activate(
     {
         Ok(Some(account_id)) => {
             db.set_password(account_id, &form.mat_khau).await?;
-            db.record_security_event(Some(account_id), "password_set", &ip, "mã thiết lập")
-                .await?;
+            // Whoever held the account before is shut out.
+            let (sessions, tokens) = db.end_sessions_and_tokens(account_id).await?;
+            db.record_security_event(
+                Some(account_id),
+                "password_set",
+                &ip,
+                &format!("mã thiết lập ({sessions} phiên kết thúc, {tokens} khóa API thu hồi)"),
+            )
+            .await?;
             let account = db.account(account_id).await?.ok_or(AppError::NotFound)?;
             sign_in_as(
                 &state,

@@ -1,7 +1,10 @@
 //! Signing in with the national e-ID over OpenID Connect (authorization code + PKCE).
 //! The first time, the e-ID identity is linked to the account with the same citizen
 //! ID number, or a citizen account is opened from the verified claims; afterwards the
-//! provider's subject finds the account directly. A login started in one browser
+//! provider's subject finds the account directly. An account whose identity nobody
+//! checked (registration checks only the form of a citizen ID) is handed to the e-ID
+//! holder with every other way in cleared, so registering in someone else's name
+//! does not lie in wait for them. A login started in one browser
 //! cannot be finished in another (the request is bound to the session).
 
 use std::net::SocketAddr;
@@ -233,8 +236,48 @@ async fn account_for(
                 .into(),
         ));
     };
+    let name = claims
+        .text("name")
+        .or_else(|| {
+            let parts: Vec<String> = ["family_name", "middle_name", "given_name"]
+                .iter()
+                .filter_map(|c| claims.text(c))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        })
+        .unwrap_or_else(|| "Công dân".into());
     let account = match db.account_by_citizen_id(citizen_id.as_str()).await? {
-        Some(account) if account.kind == "citizen" => account,
+        Some(account) if account.kind == "citizen" => {
+            if db
+                .verification(account.id)
+                .await?
+                .identity_checked_at
+                .is_none()
+            {
+                // Registering checks only the form of a citizen ID: whoever opened
+                // this account may not be its holder. The holder, proven now, gets
+                // it, and every way in the other could hold is cleared.
+                let (sessions, tokens) = db.reclaim_for_identity(account.id, name.trim()).await?;
+                tracing::warn!(
+                    account = account.id,
+                    sessions,
+                    tokens,
+                    "unchecked account reclaimed by its e-ID holder"
+                );
+                db.record_security_event(
+                    Some(account.id),
+                    "identity_reclaimed",
+                    ip,
+                    &format!(
+                        "định danh điện tử: mật khẩu, liên hệ, {sessions} phiên và {tokens} khóa API đã xóa"
+                    ),
+                )
+                .await?;
+                db.account(account.id).await?.ok_or(AppError::NotFound)?
+            } else {
+                account
+            }
+        }
         Some(_) => {
             return Ok(Err(
                 "Số định danh này gắn với một tài khoản cán bộ hoặc tổ chức. Hãy đăng nhập bằng mật khẩu."
@@ -242,16 +285,6 @@ async fn account_for(
             ));
         }
         None => {
-            let name = claims
-                .text("name")
-                .or_else(|| {
-                    let parts: Vec<String> = ["family_name", "middle_name", "given_name"]
-                        .iter()
-                        .filter_map(|c| claims.text(c))
-                        .collect();
-                    (!parts.is_empty()).then(|| parts.join(" "))
-                })
-                .unwrap_or_else(|| "Công dân".into());
             let account = db
                 .create_account(&AccountInput {
                     kind: "citizen",

@@ -111,6 +111,9 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     }
 }
 
+/// What the registration page says when the e-mail could not be sent.
+const NOT_SENT: &str = "Chưa gửi được thư xác nhận. Bạn vẫn có thể xác nhận bằng số điện thoại hoặc tại Bộ phận Một cửa.";
+
 /// `POST /dang-ky`.
 pub async fn submit(
     State(state): State<AppState>,
@@ -143,24 +146,6 @@ pub async fn submit(
     if let Some(problem) = password_problem(&form.mat_khau) {
         push(&mut fields, "mat_khau", problem);
     }
-    if let Some(id) = &citizen_id
-        && db.account_by_citizen_id(id.as_str()).await?.is_some()
-    {
-        push(
-            &mut fields,
-            "so_can_cuoc",
-            "Số căn cước này đã có tài khoản. Hãy đăng nhập; nếu không phải bạn đã đăng ký, hãy mang thẻ căn cước tới Bộ phận Một cửa.",
-        );
-    }
-    if let Some(email) = &email
-        && db.account_by_email(email.as_str()).await?.is_some()
-    {
-        push(
-            &mut fields,
-            "email",
-            "E-mail này đã dùng cho một tài khoản khác",
-        );
-    }
     let (Some(citizen_id), true) = (citizen_id, fields.is_empty()) else {
         let page = RegisterPage {
             layout: Layout::new("Đăng ký tài khoản"),
@@ -174,6 +159,57 @@ pub async fn submit(
         };
         return respond(page, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
+    let mut page = RegisteredPage {
+        layout: Layout::new("Xác nhận tài khoản"),
+        csrf: current.session.csrf_token.clone(),
+        email: None,
+        phone: None,
+        notices: Vec::new(),
+        code_error: None,
+    };
+    // A citizen ID or an e-mail that already has an account gets the same answer as
+    // a new one (the form must not tell who has an account): nothing is created, and
+    // the address given is told why, so its owner knows what to do.
+    let taken_id = db
+        .account_by_citizen_id(citizen_id.as_str())
+        .await?
+        .is_some();
+    let taken_email = match &email {
+        Some(email) => db.account_by_email(email.as_str()).await?.is_some(),
+        None => false,
+    };
+    if taken_id || taken_email {
+        // The same work as creating the account, so timing does not tell either.
+        let _ = motcua_store::password::hash(&form.mat_khau).await;
+        if let Some(email) = &email {
+            let base = base_url(&state, &headers);
+            let why = if taken_email {
+                "Địa chỉ e-mail này đã dùng cho một tài khoản dịch vụ công."
+            } else {
+                "Số căn cước vừa nhập đã có tài khoản dịch vụ công."
+            };
+            let message = Message {
+                to: email.as_str().into(),
+                subject: "Về yêu cầu đăng ký tài khoản dịch vụ công".into(),
+                body: format!(
+                    "Chào {name},\n\nVừa có yêu cầu đăng ký tài khoản với địa chỉ này. {why} Nếu là bạn, hãy đăng nhập, hoặc đặt lại mật khẩu tại {base}/quen-mat-khau. Nếu không phải bạn đã đăng ký trước đó, hãy mang thẻ căn cước tới Bộ phận Một cửa.\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này."
+                ),
+            };
+            match state.notifier().send(ChannelKind::Email, &message).await {
+                Ok(()) => page.email = Some(email.as_str().into()),
+                Err(_) => page.notices.push(NOT_SENT.into()),
+            }
+        }
+        if let Some(phone) = &phone {
+            page.phone = Some(phone.national().into());
+        }
+        tracing::info!(
+            taken_id,
+            taken_email,
+            "registration for an existing account answered as usual"
+        );
+        return respond(page, StatusCode::OK, None);
+    }
     let account = db
         .create_account(&AccountInput {
             kind: "citizen",
@@ -185,14 +221,6 @@ pub async fn submit(
             password: Some(&form.mat_khau),
         })
         .await?;
-    let mut page = RegisteredPage {
-        layout: Layout::new("Xác nhận tài khoản"),
-        csrf: current.session.csrf_token.clone(),
-        email: None,
-        phone: None,
-        notices: Vec::new(),
-        code_error: None,
-    };
     if let Some(email) = &email {
         let token = random_token();
         let link = format!("{}/xac-nhan-email?ma={token}", base_url(&state, &headers));
@@ -216,12 +244,14 @@ pub async fn submit(
         if sent.is_ok() {
             page.email = Some(email.as_str().into());
         } else {
-            page.notices.push("Chưa gửi được thư xác nhận. Bạn vẫn có thể xác nhận bằng số điện thoại hoặc tại Bộ phận Một cửa.".into());
+            page.notices.push(NOT_SENT.into());
         }
     }
     if let Some(phone) = &phone {
         if db.account_by_verified_phone(&phone.e164()).await?.is_some() {
-            page.notices.push(format!("Số {} đang gắn với một tài khoản khác nên chưa xác nhận được. Bạn vẫn dùng tài khoản này qua e-mail hoặc với sự hỗ trợ của Bộ phận Một cửa.", phone.national()));
+            // Someone else's verified number: no code goes to it, and the page says
+            // nothing that would tell (the note under the form says what to do).
+            page.phone = Some(phone.national().into());
         } else {
             let code = codes::random_digits();
             let message = Message {

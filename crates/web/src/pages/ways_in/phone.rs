@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use motcua_domain::validate::PhoneNumber;
-use motcua_store::codes::{self, Purpose};
+use motcua_store::codes::{self, CodeRejection, Purpose};
 use serde::Deserialize;
 
 use super::{SMS_CODE_TTL, Undelivered, issue_and_send, refusal_message, rejection_message};
@@ -83,40 +83,55 @@ pub async fn send(
     let db = &state.store().db;
     page.code_step = true;
     page.phone = phone.national().to_string();
-    if let Some(account) = db.account_by_verified_phone(&phone.e164()).await? {
-        let code = codes::random_digits();
-        let message = Message {
-            to: phone.e164(),
-            subject: String::new(),
-            body: format!(
-                "motcua: ma dang nhap cua ban la {code}, hieu luc 5 phut. Khong dua ma nay cho bat ky ai, ke ca can bo."
-            ),
-        };
-        let sent = issue_and_send(
-            &state,
-            ChannelKind::Sms,
-            Purpose::PhoneSignIn,
-            account.id,
-            &code,
-            SMS_CODE_TTL,
-            &message,
-        )
-        .await?;
-        match sent {
-            Ok(()) => {}
-            Err(Undelivered::NotSent) => {
-                page.code_step = false;
-                page.notice = Some("Hiện không gửi được tin nhắn. Bạn có thể đăng nhập bằng mật khẩu, hoặc nhờ Bộ phận Một cửa hỗ trợ.".into());
-                return respond(page, StatusCode::SERVICE_UNAVAILABLE, None);
-            }
-            Err(Undelivered::Refused(refusal)) => {
-                page.notice = Some(refusal_message(refusal));
-                return respond(page, StatusCode::TOO_MANY_REQUESTS, None);
-            }
+    // The same answer whether the number has an account or not: a number without one
+    // gets a code that is never sent, so the resend and hourly limits refuse it
+    // exactly as they would a real one, and a channel failure looks like success
+    // (logged; the notice says what to do if no message comes).
+    let account = db.account_by_verified_phone(&phone.e164()).await?;
+    let code = codes::random_digits();
+    let issued = match &account {
+        Some(account) => {
+            let message = Message {
+                to: phone.e164(),
+                subject: String::new(),
+                body: format!(
+                    "motcua: ma dang nhap cua ban la {code}, hieu luc 5 phut. Khong dua ma nay cho bat ky ai, ke ca can bo."
+                ),
+            };
+            issue_and_send(
+                &state,
+                ChannelKind::Sms,
+                Purpose::PhoneSignIn,
+                account.id,
+                &code,
+                SMS_CODE_TTL,
+                &message,
+            )
+            .await?
+        }
+        None => db
+            .issue_code(
+                Purpose::PhoneSignIn,
+                &phone.e164(),
+                None,
+                &code,
+                SMS_CODE_TTL,
+            )
+            .await?
+            .map_err(Undelivered::Refused),
+    };
+    match issued {
+        Ok(()) => {}
+        Err(Undelivered::NotSent) => {
+            tracing::warn!("sign-in code not sent: the SMS channel refused it");
+        }
+        Err(Undelivered::Refused(refusal)) => {
+            page.notice = Some(refusal_message(refusal));
+            return respond(page, StatusCode::TOO_MANY_REQUESTS, None);
         }
     }
     page.notice = Some(format!(
-        "Nếu số {} đã gắn với một tài khoản và đã được xác nhận, một mã gồm 6 chữ số vừa được gửi tới số đó. Mã có hiệu lực 5 phút.",
+        "Nếu số {} đã gắn với một tài khoản và đã được xác nhận, một mã gồm 6 chữ số vừa được gửi tới số đó. Mã có hiệu lực 5 phút. Nếu sau 2 phút không có tin nhắn, hãy đăng nhập bằng mật khẩu hoặc nhờ Bộ phận Một cửa hỗ trợ.",
         phone.national()
     ));
     respond(page, StatusCode::OK, None)
@@ -159,7 +174,13 @@ pub async fn verify(
             )
             .await
         }
-        Ok(None) => Err(AppError::Internal("sign-in code without an account".into())),
+        // A code kept for a number without an account (never sent): as if wrong.
+        Ok(None) => {
+            db.record_security_event(None, "sign_in_failure", &ip, "sms code")
+                .await?;
+            page.code_error = Some(rejection_message(CodeRejection::Unknown));
+            respond(page, StatusCode::UNAUTHORIZED, None)
+        }
         Err(rejection) => {
             db.record_security_event(None, "sign_in_failure", &ip, "sms code")
                 .await?;

@@ -284,20 +284,22 @@ pub async fn reset(
     } else {
         db.mark_email_verified(account_id).await?;
     }
-    let ended = db.delete_account_sessions(account_id).await?;
+    let (ended, revoked) = db.end_sessions_and_tokens(account_id).await?;
     db.record_security_event(
         Some(account_id),
         "password_reset",
         &client_ip(&addr),
         &format!(
-            "{} ({ended} phiên đã kết thúc)",
+            "{} ({ended} phiên đã kết thúc, {revoked} khóa API thu hồi)",
             if by_phone { "SMS" } else { "e-mail" }
         ),
     )
     .await?;
     let mut done = ResetPage::new(String::new(), "done");
-    done.notice =
-        Some("Đã đặt mật khẩu mới. Mọi phiên đăng nhập cũ của tài khoản đã kết thúc.".into());
+    done.notice = Some(
+        "Đã đặt mật khẩu mới. Mọi phiên đăng nhập cũ và khóa API của tài khoản đã hết hiệu lực."
+            .into(),
+    );
     // When the visitor was signed in to this very account, their session ended too.
     let ended_here = current.session.account_id == Some(account_id);
     let cookie =

@@ -24,8 +24,11 @@ struct SandboxPage {
     messages: Vec<MessageView>,
 }
 
-/// `GET /quan-tri/hop-thu-thu-nghiem`.
+/// `GET /quan-tri/hop-thu-thu-nghiem`: demo mode only (elsewhere it does not exist).
 pub async fn show(State(state): State<AppState>) -> Result<Response, AppError> {
+    if !state.config().demo {
+        return Err(AppError::NotFound);
+    }
     let messages = state
         .store()
         .db
