@@ -10,7 +10,6 @@ use motcua_domain::dossier::{Action, Command, DossierState, EventData, Role};
 use motcua_domain::eform::{
     Answers, FileKind, FormDefinition, Scope, Slot, Step, merge_step, normalize, validate,
 };
-use motcua_store::document_store::{NewStoredDocument, Origin};
 use motcua_store::dossiers::Dossier;
 
 use crate::desk::{Act, Capacity, DeskAction};
@@ -192,20 +191,9 @@ pub async fn attach_to_supplement(
     if let Some(message) = crate::documents::refusal(&slot, &bytes, max) {
         return Err(Error::field("file", message));
     }
-    let record = app.store().save_file(bytes).await?;
-    let db = &app.store().db;
     let owner = dossier.applicant_id.ok_or(Error::NotFound)?;
-    let title: String = slot.name.chars().take(200).collect();
-    let stored = db
-        .store_document(&NewStoredDocument {
-            owner_id: owner,
-            file_id: record.id,
-            title: &title,
-            file_name,
-            origin: Origin::Uploaded,
-            dossier_id: None,
-        })
-        .await?;
+    let stored = crate::documents::keep_upload(app, owner, &slot.name, file_name, bytes).await?;
+    let db = &app.store().db;
     db.add_pending_attachment(dossier.id, index as i64, stored.id)
         .await?;
     Ok(())

@@ -87,22 +87,37 @@ pub async fn upload_to_draft(
     if let Some(message) = refusal(slot, &bytes, max_bytes) {
         return Err(Error::field("file", message));
     }
+    let document = keep_upload(app, draft.account_id, &slot.name, file_name, bytes).await?;
+    app.store()
+        .db
+        .attach_to_draft(draft.id, slot.index as i64, document.id)
+        .await?;
+    Ok(document)
+}
+
+/// Keeps an uploaded file (already checked) in its owner's document store, titled by
+/// the slot it was uploaded for.
+pub(crate) async fn keep_upload(
+    app: &App,
+    owner_id: i64,
+    slot_name: &str,
+    file_name: &str,
+    bytes: Bytes,
+) -> Result<StoredDocument> {
     let record = app.store().save_file(bytes).await?;
-    let db = &app.store().db;
-    let title: String = slot.name.chars().take(200).collect();
-    let document = db
+    let title: String = slot_name.chars().take(200).collect();
+    Ok(app
+        .store()
+        .db
         .store_document(&NewStoredDocument {
-            owner_id: draft.account_id,
+            owner_id,
             file_id: record.id,
             title: &title,
             file_name,
             origin: Origin::Uploaded,
             dossier_id: None,
         })
-        .await?;
-    db.attach_to_draft(draft.id, slot.index as i64, document.id)
-        .await?;
-    Ok(document)
+        .await?)
 }
 
 /// Attaches a document from the applicant's store to a slot. Another person's
