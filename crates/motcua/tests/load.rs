@@ -146,8 +146,8 @@ async fn submission_throughput() {
 }
 
 /// Page reads beside a burst of sign-ins (a benchmark; ignored by default): first 8
-/// clients read a procedure page for 10 s alone, then the same while 8 more clients
-/// sign in with wrong passwords, each from its own address behind a trusted proxy (so
+/// clients read a procedure page for 10 s alone, then the same while
+/// `MOTCUA_LOAD_SIGNERS` (default 8) more clients sign in with wrong passwords, each from its own address behind a trusted proxy (so
 /// every attempt is evaluated, as from many people on the Internet). Prints reads per
 /// second and their latency in both phases, and sign-ins per second.
 ///
@@ -210,7 +210,11 @@ async fn sign_ins_beside_page_reads() {
     let cookie = visitor.cookie.clone().unwrap();
     let until = Instant::now() + PHASE;
     let readers = reads(until);
-    let signers: Vec<_> = (0..8u32)
+    let signers: u32 = std::env::var("MOTCUA_LOAD_SIGNERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let signers: Vec<_> = (0..signers)
         .map(|n| {
             let (client, url) = (client.clone(), app.url("/dang-nhap"));
             let (csrf, cookie) = (csrf.clone(), cookie.clone());
