@@ -158,6 +158,52 @@ async fn e_id_refuses_cancellation_tampering_replay_and_other_browsers() {
     }
 }
 
+/// The e-ID client follows the provider's key rotation (a token signed by a key it has
+/// not seen makes it read the keys again, once) and tolerates a provider clock a little
+/// off, not a token expired or issued minutes ahead (item 17 of the security review).
+#[tokio::test]
+async fn e_id_follows_key_rotation_and_tolerates_small_clock_skew() {
+    for backend in backends() {
+        let provider = OidcProvider::start().await;
+        let app =
+            TestApp::start_with(backend, |c| with_eid(c, &provider), Default::default()).await;
+        provider.sign_in_as(Some(Person {
+            subject: "vneid-lan".into(),
+            name: "Phan Thị Lan".into(),
+            citizen_id: Some("056198005555".into()),
+        }));
+        let sign_in = || async {
+            let mut visitor = Visitor::new(&app);
+            let status = eid_sign_in(&mut visitor).await.status();
+            (status, signed_in(&mut visitor).await)
+        };
+        // The client now holds the first key.
+        assert_eq!(
+            sign_in().await,
+            (StatusCode::SEE_OTHER, true),
+            "{backend:?}"
+        );
+        provider.rotate();
+        assert_eq!(
+            sign_in().await,
+            (StatusCode::SEE_OTHER, true),
+            "{backend:?}: a rotated key is fetched"
+        );
+        for (skew, accepted) in [(-30, true), (30, true), (-400, false), (300, false)] {
+            provider.tamper(Some(Tamper::Clock(skew)));
+            let (status, inside) = sign_in().await;
+            assert_eq!(inside, accepted, "{backend:?}: provider clock {skew:+} s");
+            let expected = if accepted {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            assert_eq!(status, expected, "{backend:?}: provider clock {skew:+} s");
+        }
+        provider.tamper(None);
+    }
+}
+
 #[tokio::test]
 async fn password_reset_reveals_nothing_and_ends_every_session() {
     for backend in backends() {

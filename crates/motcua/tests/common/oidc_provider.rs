@@ -2,7 +2,8 @@
 //! national e-ID: discovery, an authorization endpoint that signs in whoever the test
 //! chose (or answers `access_denied`), a token endpoint that checks the client's
 //! credentials, the redirect URI and the PKCE verifier, and a JWKS. ID tokens are
-//! signed with RS256 by a fixed test key.
+//! signed with RS256 by a fixed test key, or after [`OidcProvider::rotate`] by a second
+//! one, which the JWKS then also publishes (as providers rotate their keys).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,8 @@ pub enum Tamper {
     WrongNonce,
     /// The ID token's payload is changed after signing.
     AlteredPayload,
+    /// The provider's clock is this many seconds off (its `iat` and `exp` move).
+    Clock(i64),
 }
 
 struct Grant {
@@ -48,7 +51,10 @@ struct Grant {
 
 struct Provider {
     issuer: String,
-    key: RsaKeyPair,
+    /// The signing keys with their ids; the first `published` are in the JWKS, and the
+    /// last of those signs.
+    keys: Vec<(&'static str, RsaKeyPair)>,
+    published: Mutex<usize>,
     person: Mutex<Option<Person>>,
     grants: Mutex<HashMap<String, Grant>>,
     tamper: Mutex<Option<Tamper>>,
@@ -61,8 +67,7 @@ pub struct OidcProvider {
     provider: Arc<Provider>,
 }
 
-fn test_key() -> RsaKeyPair {
-    let pem = include_str!("../fixtures/oidc_test_key.pem");
+fn test_key(pem: &str) -> RsaKeyPair {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     RsaKeyPair::from_pkcs8(&STANDARD.decode(body).unwrap()).unwrap()
 }
@@ -74,7 +79,17 @@ impl OidcProvider {
         let issuer = format!("http://{}", listener.local_addr().unwrap());
         let provider = Arc::new(Provider {
             issuer: issuer.clone(),
-            key: test_key(),
+            keys: vec![
+                (
+                    "test-1",
+                    test_key(include_str!("../fixtures/oidc_test_key.pem")),
+                ),
+                (
+                    "test-2",
+                    test_key(include_str!("../fixtures/oidc_test_key_2.pem")),
+                ),
+            ],
+            published: Mutex::new(1),
             person: Mutex::new(None),
             grants: Mutex::new(HashMap::new()),
             tamper: Mutex::new(None),
@@ -93,6 +108,11 @@ impl OidcProvider {
     /// Who will be signed in at the provider (`None`: the person cancels).
     pub fn sign_in_as(&self, person: Option<Person>) {
         *self.provider.person.lock().unwrap() = person;
+    }
+
+    /// Publishes the second key and signs with it from now on.
+    pub fn rotate(&self) {
+        *self.provider.published.lock().unwrap() = 2;
     }
 
     pub fn tamper(&self, tamper: Option<Tamper>) {
@@ -118,12 +138,19 @@ async fn discovery(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
 }
 
 async fn jwks(State(p): State<Arc<Provider>>) -> Json<serde_json::Value> {
-    let public = PublicKeyComponents::<Vec<u8>>::from(p.key.public_key());
-    Json(serde_json::json!({"keys": [{
-        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "test-1",
-        "n": URL_SAFE_NO_PAD.encode(&public.n),
-        "e": URL_SAFE_NO_PAD.encode(&public.e),
-    }]}))
+    let published = *p.published.lock().unwrap();
+    let keys: Vec<serde_json::Value> = p.keys[..published]
+        .iter()
+        .map(|(kid, key)| {
+            let public = PublicKeyComponents::<Vec<u8>>::from(key.public_key());
+            serde_json::json!({
+                "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+                "n": URL_SAFE_NO_PAD.encode(&public.n),
+                "e": URL_SAFE_NO_PAD.encode(&public.e),
+            })
+        })
+        .collect();
+    Json(serde_json::json!({ "keys": keys }))
 }
 
 async fn authorize(
@@ -209,10 +236,15 @@ async fn token(
         return invalid();
     }
     let tamper = *p.tamper.lock().unwrap();
+    let skew = match tamper {
+        Some(Tamper::Clock(seconds)) => seconds,
+        _ => 0,
+    };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs();
+        .as_secs() as i64
+        + skew;
     let mut claims = serde_json::json!({
         "iss": p.issuer, "sub": grant.person.subject, "aud": CLIENT_ID,
         "iat": now, "exp": now + 300,
@@ -222,11 +254,12 @@ async fn token(
     if let Some(id) = &grant.person.citizen_id {
         claims["citizen_id"] = id.clone().into();
     }
-    let mut id_token = sign(&p.key, &claims);
+    let (kid, key) = &p.keys[*p.published.lock().unwrap() - 1];
+    let mut id_token = sign(kid, key, &claims);
     if tamper == Some(Tamper::AlteredPayload) {
         claims["sub"] = "someone-else".into();
         let signature = id_token.rsplit('.').next().unwrap().to_string();
-        let unsigned = sign(&p.key, &claims);
+        let unsigned = sign(kid, key, &claims);
         let head = &unsigned[..unsigned.rfind('.').unwrap()];
         id_token = format!("{head}.{signature}");
     }
@@ -239,8 +272,9 @@ async fn token(
     .into_response()
 }
 
-fn sign(key: &RsaKeyPair, claims: &serde_json::Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"test-1"}"#);
+fn sign(kid: &str, key: &RsaKeyPair, claims: &serde_json::Value) -> String {
+    let header = URL_SAFE_NO_PAD
+        .encode(serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": kid}).to_string());
     let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap());
     let signing_input = format!("{header}.{payload}");
     let mut signature = vec![0u8; key.public().modulus_len()];
