@@ -171,6 +171,16 @@ pub fn at_a_counter(actor: &Actor) -> bool {
         .any(|r| r.role == "reception" || r.role == "volunteer")
 }
 
+/// Whether an actor works at an agency's reception desk (not a volunteer): who may
+/// hand an existing account a new set-up code, or file for someone on the strength
+/// of the ID card alone.
+pub fn at_reception(actor: &Actor) -> bool {
+    actor
+        .roles
+        .iter()
+        .any(|r| r.role == "reception" && r.agency_id.is_some())
+}
+
 /// How long after submitting a helper may still open the dossier (to print and hand
 /// over the confirmation); after that only the applicant and the agencies see it.
 pub const HELPER_GRACE_MICROS: i64 = 30 * 60 * 1_000_000;

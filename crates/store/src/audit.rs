@@ -170,6 +170,24 @@ impl Db {
         Ok(verdict)
     }
 
+    /// The next page of events after id `after` and up to `up_to`, in id order: what a
+    /// seal's digest runs over (id, dossier, seq, hash).
+    async fn links_after(
+        &self,
+        after: i64,
+        up_to: i64,
+    ) -> StoreResult<Vec<(i64, i64, i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, dossier_id, seq, hash FROM dossier_event \
+             WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+        )
+        .bind(after)
+        .bind(up_to)
+        .bind(PAGE)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The newest event's id (0 when there is none).
     pub async fn last_event_id(&self) -> StoreResult<i64> {
         Ok(
@@ -202,15 +220,7 @@ impl Db {
         }
         let mut newest = after;
         loop {
-            let page: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-                "SELECT id, dossier_id, seq, hash FROM dossier_event \
-                 WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
-            )
-            .bind(after)
-            .bind(up_to)
-            .bind(PAGE)
-            .fetch_all(self.pool())
-            .await?;
+            let page = self.links_after(after, up_to).await?;
             let Some(last_row) = page.last() else {
                 break;
             };
@@ -286,13 +296,7 @@ impl Db {
             }
         };
         loop {
-            let page: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-                "SELECT id, dossier_id, seq, hash FROM dossier_event WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(PAGE)
-            .fetch_all(self.pool())
-            .await?;
+            let page = self.links_after(after, i64::MAX).await?;
             if page.is_empty() {
                 break;
             }

@@ -66,16 +66,12 @@ impl Access {
             Access::SecondFactorPending => {
                 session.is_some_and(|s| s.pending_second_factor.is_some())
             }
-            Access::CounterStaff => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
-                p.roles
-                    .iter()
-                    .any(|r| r.role == "reception" || r.role == "volunteer")
-            }),
-            Access::Reception => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
-                p.roles
-                    .iter()
-                    .any(|r| r.role == "reception" && r.agency_id.is_some())
-            }),
+            Access::CounterStaff => session
+                .and_then(|s| s.principal.as_ref())
+                .is_some_and(motcua_app::access::at_a_counter),
+            Access::Reception => session
+                .and_then(|s| s.principal.as_ref())
+                .is_some_and(motcua_app::access::at_reception),
             Access::Official => session.and_then(|s| s.principal.as_ref()).is_some_and(|p| {
                 p.roles
                     .iter()

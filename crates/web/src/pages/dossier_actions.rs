@@ -88,11 +88,13 @@ struct Feedback<'a> {
     upload_error: Option<String>,
 }
 
+/// The supplement page of the applicant's dossier `code`, showing `answers` (the
+/// stored ones when none are given, i.e. nothing typed yet) and what went wrong.
 async fn supplement_page(
     state: &AppState,
     current: &CurrentSession,
-    (dossier, entry): (&Dossier, &ProcedureEntry),
-    answers: &Answers,
+    code: &str,
+    answers: Option<Answers>,
     feedback: Feedback<'_>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -100,6 +102,11 @@ async fn supplement_page(
         problems,
         upload_error,
     } = feedback;
+    let (dossier, entry) = applicant_dossier(state, current, code).await?;
+    let (dossier, entry) = (&dossier, &entry);
+    let answers =
+        answers.unwrap_or_else(|| serde_json::from_str(&dossier.form_data).unwrap_or_default());
+    let answers = &answers;
     let request = applicant::requested(state.app(), dossier).await?;
     let form = form_of(entry);
     let places = state.places().await?;
@@ -149,13 +156,11 @@ pub async fn supplement_form(
     axum::Extension(current): axum::Extension<CurrentSession>,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
-    let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
     supplement_page(
         &state,
         &current,
-        (&dossier, &entry),
-        &answers,
+        &code,
+        None,
         Feedback::default(),
         StatusCode::OK,
     )
@@ -178,14 +183,12 @@ pub async fn supplement_upload(
     match applicant::attach_to_supplement(state.app(), principal, &code, index, &name, bytes).await
     {
         Err(motcua_app::Error::Validation(fields)) => {
-            let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
-            let answers: Answers = serde_json::from_str(&dossier.form_data).unwrap_or_default();
             let message = fields.into_iter().next().map(|f| f.message);
             return supplement_page(
                 &state,
                 &current,
-                (&dossier, &entry),
-                &answers,
+                &code,
+                None,
                 Feedback {
                     problems: &[],
                     upload_error: message,
@@ -215,12 +218,11 @@ pub async fn supplement(
         .and_then(|(_, v)| v.parse().ok());
     let sent = applicant::supplement(state.app(), principal, &code, &pairs, version).await?;
     if let Supplemented::Problems { answers, problems } = sent {
-        let (dossier, entry) = applicant_dossier(&state, &current, &code).await?;
         return supplement_page(
             &state,
             &current,
-            (&dossier, &entry),
-            &answers,
+            &code,
+            Some(answers),
             Feedback {
                 problems: &problems,
                 upload_error: None,

@@ -20,7 +20,7 @@ use super::{Opening, open_draft};
 use crate::auth::CurrentSession;
 use crate::catalog::short_name;
 use crate::notify::{ChannelKind, Message};
-use crate::pages::ways_in::{Undelivered, refusal_message, rejection_message};
+use crate::pages::ways_in::{Undelivered, refusal_message, rejection_message, send_issued};
 use crate::pages::{Layout, respond};
 use crate::{AppError, AppState};
 
@@ -128,13 +128,6 @@ pub async fn start(
     open_for(&state, &current, view, form, None).await
 }
 
-fn at_reception(helper: &crate::auth::Actor) -> bool {
-    helper
-        .roles
-        .iter()
-        .any(|r| r.role == "reception" && r.agency_id.is_some())
-}
-
 /// The target a consent code is kept under: one helper, one person.
 fn consent_target(helper: &crate::auth::Actor, person: &Account) -> String {
     format!("assist:{}:{}", helper.account.id, person.id)
@@ -201,14 +194,7 @@ async fn consent(
             CONSENT_TTL,
         )
         .await?;
-    let sent = match issued {
-        Ok(()) => state
-            .notifier()
-            .send(kind, &message)
-            .await
-            .map_err(|_| Undelivered::NotSent),
-        Err(refusal) => Err(Undelivered::Refused(refusal)),
-    };
+    let sent = send_issued(state, kind, issued, &message).await;
     match sent {
         Ok(()) => {
             let shown: String = to
@@ -286,7 +272,7 @@ pub(crate) async fn open_for(
     // Filling for someone shows their name, contacts and address: reception does it
     // after checking the ID card; a volunteer only with the person's consent, a code
     // sent to the person's own verified phone or e-mail and read out by them.
-    let how = if at_reception(helper) {
+    let how = if motcua_app::access::at_reception(helper) {
         "đối chiếu thẻ căn cước"
     } else {
         match consent(&state, helper, &person, &form.ma_dong_y, &mut view).await? {

@@ -117,11 +117,7 @@ pub async fn open(
     let existed = existing.is_some();
     // A new code for an existing account hands it over: only reception (not a
     // volunteer) may, after checking the ID card, and the owner is told.
-    let reception = official
-        .roles
-        .iter()
-        .any(|r| r.role == "reception" && r.agency_id.is_some());
-    if existed && !reception {
+    if existed && !motcua_app::access::at_reception(official) {
         tracing::warn!(
             official = official.account.id,
             "volunteer asked for a set-up code of an existing account; refused"

@@ -57,18 +57,28 @@ pub async fn issue_and_send(
     ttl_secs: i64,
     message: &Message,
 ) -> StoreResult<Result<(), Undelivered>> {
-    let db = &state.store().db;
-    if let Err(refusal) = db
+    let issued = state
+        .store()
+        .db
         .issue_code(purpose, &message.to, Some(account_id), code, ttl_secs)
-        .await?
-    {
-        return Ok(Err(Undelivered::Refused(refusal)));
-    }
-    Ok(state
+        .await?;
+    Ok(send_issued(state, kind, issued, message).await)
+}
+
+/// Sends `message` (carrying a code just issued) through the channel of `kind`, unless
+/// issuing was refused.
+pub async fn send_issued(
+    state: &AppState,
+    kind: ChannelKind,
+    issued: Result<(), IssueRefusal>,
+    message: &Message,
+) -> Result<(), Undelivered> {
+    issued.map_err(Undelivered::Refused)?;
+    state
         .notifier()
         .send(kind, message)
         .await
-        .map_err(|_| Undelivered::NotSent))
+        .map_err(|_| Undelivered::NotSent)
 }
 
 /// Why a code was refused, for the person.
